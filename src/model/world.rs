@@ -1,0 +1,171 @@
+//! A trial's world: every per-trial input drawn once, the world events of
+//! every month (drift, roadmap arrivals), whether the product gains traction,
+//! and each engagement's parameters turned into the figures the month loop
+//! uses. All strategies of a trial simulate against the same `World`
+//! (common random numbers).
+
+use rand::distr::Distribution;
+use rand_distr::Poisson;
+
+use crate::rng::{self, name_hash};
+use crate::scenario::{EngagementKind, Scenario, Scope};
+
+/// Largest mean number of events (drift events, roadmap projects) per month
+/// that is simulated: a guard against absurd inputs, far above any
+/// plausible value.
+pub const MAX_EVENTS_PER_MONTH: f64 = 100.0;
+
+/// An engagement's parameters in one trial.
+#[derive(Debug, Clone)]
+pub struct EngagementTrial {
+    pub freelance: bool,
+    pub scope: Scope,
+    pub monitoring: bool,
+    pub documentation: f64,
+    pub rework_multiplier: f64,
+    /// Engineer-months of work per month of presence.
+    pub capacity: f64,
+    /// Cost of one engineer-month of paid time (employee: monthly salary
+    /// with overhead and tools; freelancer: 160 hours at the hourly rate).
+    pub cost_per_month: f64,
+    /// Freelance platform fee, a fraction of billings.
+    pub platform_fee: f64,
+    /// Fee per start (employee: recruiting fee and internal cost; freelancer:
+    /// engagement fee).
+    pub start_fee: f64,
+    /// Probability of leaving in a month (employee: resignation; freelancer:
+    /// exit mid-engagement).
+    pub leave_per_month: f64,
+    /// Probability that the freelancer who last finished a task returns.
+    pub returns: f64,
+    /// Retainer, in engineer-months per month.
+    pub retainer: f64,
+    /// Employee notice, months.
+    pub notice_months: f64,
+    /// Severance cost when the product is retired (employee).
+    pub severance: f64,
+}
+
+/// Per-trial state shared by every strategy.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// The value of every input in `Scenario::inputs`.
+    pub values: Vec<f64>,
+    /// Whether the product gains traction.
+    pub traction: bool,
+    /// Sum of the severities of the drift events of each month.
+    pub drift_severity: Vec<f64>,
+    /// Number of drift events of each month.
+    pub drift_events: Vec<u32>,
+    /// Total size of the roadmap projects arriving in each month.
+    pub roadmap_arrivals: Vec<f64>,
+    /// Each engagement's parameters.
+    pub engagements: Vec<EngagementTrial>,
+}
+
+/// Stream names of the world's events.
+struct WorldStreams {
+    traction: u64,
+    drift_events: u64,
+    drift_severity: u64,
+    roadmap_events: u64,
+    roadmap_sizes: u64,
+}
+
+fn world_streams() -> WorldStreams {
+    WorldStreams {
+        traction: name_hash("project.traction_probability#outcome"),
+        drift_events: name_hash("drift.events_per_month#events"),
+        drift_severity: name_hash("drift.severity"),
+        roadmap_events: name_hash("roadmap.projects_per_month#arrivals"),
+        roadmap_sizes: name_hash("roadmap.project_size_months"),
+    }
+}
+
+/// Draws a Poisson count with mean `lambda` (capped at
+/// [`MAX_EVENTS_PER_MONTH`]).
+fn poisson(lambda: f64) -> Option<Poisson<f64>> {
+    if lambda > 0.0 {
+        Poisson::new(lambda.min(MAX_EVENTS_PER_MONTH)).ok()
+    } else {
+        None
+    }
+}
+
+impl World {
+    /// Samples the world of trial `trial` into `self`, reusing its buffers.
+    pub fn sample(&mut self, sc: &Scenario, seed: u64, trial: u64, horizon: usize) {
+        let ws = world_streams();
+        self.values.clear();
+        self.values.extend(sc.inputs.iter().map(|inp| match inp.dist.fixed_value() {
+            Some(v) => v,
+            None => inp.dist.sample(&mut rng::stream(seed, trial, inp.stream, 0)),
+        }));
+        let v = &self.values;
+        let w = &sc.world;
+        self.traction = rng::uniform(seed, trial, ws.traction, 0) < v[w.traction_probability];
+
+        self.drift_severity.clear();
+        self.drift_events.clear();
+        let mut ev_rng = rng::stream(seed, trial, ws.drift_events, 0);
+        let mut sev_rng = rng::stream(seed, trial, ws.drift_severity, 0);
+        let pois = poisson(v[w.events_per_month]);
+        for _ in 0..horizon {
+            let n = pois.as_ref().map_or(0, |p| p.sample(&mut ev_rng) as u32);
+            let sev: f64 = (0..n).map(|_| w.severity.sample(&mut sev_rng)).sum();
+            self.drift_events.push(n);
+            self.drift_severity.push(sev);
+        }
+
+        self.roadmap_arrivals.clear();
+        let mut ar_rng = rng::stream(seed, trial, ws.roadmap_events, 0);
+        let mut size_rng = rng::stream(seed, trial, ws.roadmap_sizes, 0);
+        let pois = poisson(v[w.projects_per_month]);
+        for _ in 0..horizon {
+            let n = pois.as_ref().map_or(0, |p| p.sample(&mut ar_rng) as u32);
+            let size: f64 = (0..n).map(|_| w.project_size_months.sample(&mut size_rng)).sum();
+            self.roadmap_arrivals.push(size);
+        }
+
+        self.engagements.clear();
+        for e in &sc.engagements {
+            let mut t = EngagementTrial {
+                freelance: false,
+                scope: e.scope,
+                monitoring: e.monitoring,
+                documentation: v[e.documentation],
+                rework_multiplier: v[e.rework_multiplier],
+                capacity: 1.0,
+                cost_per_month: 0.0,
+                platform_fee: 0.0,
+                start_fee: 0.0,
+                leave_per_month: 0.0,
+                returns: 0.0,
+                retainer: 0.0,
+                notice_months: 0.0,
+                severance: 0.0,
+            };
+            match &e.kind {
+                EngagementKind::Freelance(f) => {
+                    t.freelance = true;
+                    t.capacity = v[f.max_hours_per_month] / 160.0;
+                    t.cost_per_month = 160.0 * v[f.hourly_rate];
+                    t.platform_fee = v[f.platform_fee];
+                    t.start_fee = v[f.engagement_fee];
+                    t.leave_per_month = v[f.exit_per_month];
+                    t.returns = v[f.returns_for_follow_up];
+                    t.retainer = v[f.retainer_hours_per_month] / 160.0;
+                }
+                EngagementKind::Employee(p) => {
+                    let salary = v[p.annual_salary];
+                    t.cost_per_month = salary * (1.0 + v[p.overhead]) / 12.0 + v[p.tools_per_year] / 12.0;
+                    t.start_fee = v[p.recruiting_fee] * salary + v[p.internal_hiring_cost];
+                    t.leave_per_month = 1.0 - (1.0 - v[p.attrition_per_year]).powf(1.0 / 12.0);
+                    t.notice_months = v[p.notice_months];
+                    t.severance = t.cost_per_month * v[p.severance_months];
+                }
+            }
+            self.engagements.push(t);
+        }
+    }
+}

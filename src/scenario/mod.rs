@@ -1,0 +1,245 @@
+//! Scenarios: the checked, ready-to-simulate form of a scenario file.
+//!
+//! A scenario file is parsed and validated by [`parse`] into a [`Scenario`].
+//! Nothing downstream of this module sees raw TOML. Every input that is
+//! sampled once per trial lives in one flat table, [`Scenario::inputs`], so
+//! the engine samples a trial's world in one pass and later analyses
+//! (sensitivity) can name every varying input by its key path.
+
+mod diag;
+mod parse;
+
+pub use diag::{Diag, ScenarioError};
+pub use parse::{parse_scenario, LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
+
+use crate::dist::Dist;
+
+/// The built-in default scenario (the same text as `scenarios/default.toml`).
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+
+/// The commented starter scenario written by `tcosim init`.
+pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
+
+/// Index of an input in [`Scenario::inputs`].
+pub type InputId = usize;
+
+/// A scenario input sampled once per trial.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Dotted key path in the scenario file, e.g. `project.build_effort_months`.
+    pub key: String,
+    /// The distribution it is drawn from.
+    pub dist: Dist,
+    /// Hash of the stream name it is drawn from (see `rng`).
+    pub stream: u64,
+}
+
+/// The four kinds of work, in priority order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkKind {
+    /// Repairs of detected drift.
+    Remediation = 0,
+    /// The initial system.
+    Build = 1,
+    /// Routine upkeep and monitoring.
+    Maintenance = 2,
+    /// Improvement projects after launch.
+    Roadmap = 3,
+}
+
+impl WorkKind {
+    /// All kinds in priority order.
+    pub const ALL: [WorkKind; 4] = [
+        WorkKind::Remediation,
+        WorkKind::Build,
+        WorkKind::Maintenance,
+        WorkKind::Roadmap,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkKind::Remediation => "remediation",
+            WorkKind::Build => "build",
+            WorkKind::Maintenance => "maintenance",
+            WorkKind::Roadmap => "roadmap",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn from_name(s: &str) -> Option<WorkKind> {
+        WorkKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// A set of kinds of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scope(u8);
+
+impl Scope {
+    /// The empty scope.
+    pub const EMPTY: Scope = Scope(0);
+
+    /// A scope of the given kinds.
+    pub fn of(kinds: &[WorkKind]) -> Scope {
+        Scope(kinds.iter().fold(0, |m, k| m | (1 << *k as u8)))
+    }
+
+    /// Whether the kind is in scope.
+    #[inline]
+    pub fn has(self, k: WorkKind) -> bool {
+        self.0 & (1 << k as u8) != 0
+    }
+
+    /// The kinds in scope, in priority order.
+    pub fn kinds(self) -> impl Iterator<Item = WorkKind> {
+        WorkKind::ALL.into_iter().filter(move |k| self.has(*k))
+    }
+}
+
+/// The project's world: inputs shared by every strategy in a trial.
+#[derive(Debug, Clone)]
+pub struct WorldInputs {
+    pub build_effort_months: InputId,
+    pub target_launch_month: InputId,
+    pub traction_probability: InputId,
+    pub traction_known_after_months: InputId,
+    pub maintenance_per_month: InputId,
+    pub projects_per_month: InputId,
+    pub value_at_risk_per_month: InputId,
+    pub cost_of_delay_per_month: InputId,
+    pub unfinished_cost_per_engineer_month: InputId,
+    pub full_context_months: InputId,
+    pub productivity_at_zero_context: InputId,
+    pub rework_base: InputId,
+    pub rework_at_zero_context: InputId,
+    pub events_per_month: InputId,
+    pub decay_per_month_unmaintained: InputId,
+    pub remediation_months_per_severity: InputId,
+    pub detected_per_month_monitored: InputId,
+    pub detected_per_month_unmonitored: InputId,
+    pub act_when_degraded_above: InputId,
+    /// Size of each roadmap project (drawn per event).
+    pub project_size_months: Dist,
+    /// Severity of each drift event (drawn per event).
+    pub severity: Dist,
+}
+
+/// Parameters of a freelance engagement.
+#[derive(Debug, Clone)]
+pub struct Freelance {
+    pub hourly_rate: InputId,
+    pub max_hours_per_month: InputId,
+    pub platform_fee: InputId,
+    pub engagement_fee: InputId,
+    pub exit_per_month: InputId,
+    pub returns_for_follow_up: InputId,
+    pub retainer_hours_per_month: InputId,
+    /// Time from the start of a search to the freelancer's first day (per event).
+    pub time_to_engage_months: Dist,
+}
+
+/// Parameters of an employee engagement.
+#[derive(Debug, Clone)]
+pub struct Employee {
+    pub annual_salary: InputId,
+    pub overhead: InputId,
+    pub tools_per_year: InputId,
+    pub recruiting_fee: InputId,
+    pub internal_hiring_cost: InputId,
+    pub attrition_per_year: InputId,
+    pub notice_months: InputId,
+    pub severance_months: InputId,
+    /// Time from the start of a search to the new hire's first day (per event).
+    pub time_to_hire_months: Dist,
+}
+
+/// The kind of an engagement with its kind-specific parameters.
+#[derive(Debug, Clone)]
+pub enum EngagementKind {
+    Freelance(Freelance),
+    Employee(Employee),
+}
+
+/// A way to staff the work.
+#[derive(Debug, Clone)]
+pub struct Engagement {
+    /// Its name in `[engagements.NAME]`.
+    pub name: String,
+    /// Index of the engagement at the top of its `extends` chain (itself if
+    /// it extends nothing): engagements with the same root share streams.
+    pub root: usize,
+    /// Kinds of work it does.
+    pub scope: Scope,
+    /// Whether its presence means drift is watched.
+    pub monitoring: bool,
+    pub documentation: InputId,
+    pub rework_multiplier: InputId,
+    pub kind: EngagementKind,
+    /// Stream hashes for its events (shared with the engagement it extends).
+    pub streams: EventStreams,
+}
+
+/// Stream-name hashes for an engagement's events.
+#[derive(Debug, Clone, Copy)]
+pub struct EventStreams {
+    pub search: u64,
+    pub returns: u64,
+    pub leave: u64,
+}
+
+/// When a phase ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// At the end of the month the build is delivered.
+    Launch,
+    /// At the end of the month traction is confirmed.
+    Traction,
+    /// At the end of month N - 1.
+    Month(u32),
+}
+
+/// One phase of a strategy.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    /// Index into [`Scenario::engagements`].
+    pub engagement: usize,
+    /// When it ends (`None` on the last phase).
+    pub until: Option<Until>,
+}
+
+/// A hiring strategy.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    pub name: String,
+    pub phases: Vec<Phase>,
+}
+
+/// Run settings from `[simulation]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Simulation {
+    pub horizon_months: u32,
+    pub trials: u64,
+    pub seed: u64,
+}
+
+/// A checked scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub simulation: Simulation,
+    pub include_business_impact: bool,
+    /// Every input sampled once per trial.
+    pub inputs: Vec<Input>,
+    pub world: WorldInputs,
+    pub engagements: Vec<Engagement>,
+    pub strategies: Vec<Strategy>,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        parse_scenario(text, file)
+    }
+}

@@ -1,0 +1,190 @@
+//! Statistics over trials: quantiles, summaries, monthly bands.
+//!
+//! Every reduction runs over trials in index order, so the figures are
+//! identical whatever the number of threads that produced the results.
+
+use crate::engine::Results;
+
+/// Quantile `p` of sorted data, interpolating linearly between order
+/// statistics (Hyndman and Fan's type 7, the default of R and numpy).
+/// `sorted` must be non-empty and sorted ascending.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Quantiles `ps` (ascending) of unsorted data, by selection rather than a
+/// full sort; the result equals [`quantile_sorted`] on the sorted data.
+pub fn quantiles_unsorted(data: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    let n = data.len();
+    ps.iter()
+        .map(|&p| {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let (_, x_lo, right) = data.select_nth_unstable_by(lo, f64::total_cmp);
+            let x_lo = *x_lo;
+            let x_hi = right.iter().copied().fold(f64::INFINITY, f64::min);
+            if right.is_empty() { x_lo } else { x_lo + (h - lo as f64) * (x_hi - x_lo) }
+        })
+        .collect()
+}
+
+/// Mean of data, summed in order.
+pub fn mean(data: &[f64]) -> f64 {
+    data.iter().sum::<f64>() / data.len() as f64
+}
+
+/// One strategy's distribution of total cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub strategy: String,
+    pub trials: u64,
+    pub mean: f64,
+    /// Sample standard deviation (n - 1).
+    pub sd: f64,
+    /// Standard error of the mean.
+    pub sem: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+    /// Mean of the costliest 5% of trials (at least one trial).
+    pub cvar95: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Share of trials in which this strategy is cheapest (ties split).
+    pub prob_cheapest: f64,
+    /// Mean cost per category, in the order of `model::CATEGORIES`.
+    pub mean_categories: [f64; 11],
+}
+
+/// Summaries of every strategy, in scenario order.
+pub fn summarize(r: &Results) -> Vec<Summary> {
+    let n_s = r.n_strategies();
+    let n = r.plan.trials as usize;
+    let cheapest = prob_cheapest(r);
+    (0..n_s)
+        .map(|s| {
+            let mut v = r.totals(s);
+            let mean = mean(&v);
+            let var = if n > 1 {
+                v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+            } else {
+                0.0
+            };
+            let mut cats = [0.0; 11];
+            for t in 0..n {
+                for (c, x) in cats.iter_mut().zip(r.outcome(t, s).costs.iter()) {
+                    *c += x;
+                }
+            }
+            for c in cats.iter_mut() {
+                *c /= n as f64;
+            }
+            v.sort_by(f64::total_cmp);
+            let q = |p| quantile_sorted(&v, p);
+            let tail = n.div_ceil(20).max(1);
+            Summary {
+                strategy: r.strategies[s].clone(),
+                trials: n as u64,
+                mean,
+                sd: var.sqrt(),
+                sem: (var / n as f64).sqrt(),
+                p5: q(0.05),
+                p10: q(0.10),
+                p25: q(0.25),
+                p50: q(0.50),
+                p75: q(0.75),
+                p90: q(0.90),
+                p95: q(0.95),
+                cvar95: v[n - tail..].iter().sum::<f64>() / tail as f64,
+                min: v[0],
+                max: v[n - 1],
+                prob_cheapest: cheapest[s],
+                mean_categories: cats,
+            }
+        })
+        .collect()
+}
+
+
+/// Share of trials in which each strategy has the lowest total; strategies
+/// tied for the lowest share the trial equally.
+pub fn prob_cheapest(r: &Results) -> Vec<f64> {
+    let n_s = r.n_strategies();
+    let n = r.plan.trials as usize;
+    let mut wins = vec![0.0; n_s];
+    for t in 0..n {
+        let row = &r.outcomes[t * n_s..(t + 1) * n_s];
+        let best = row.iter().map(|o| o.total).fold(f64::INFINITY, f64::min);
+        let tied = row.iter().filter(|o| o.total == best).count() as f64;
+        for (w, o) in wins.iter_mut().zip(row) {
+            if o.total == best {
+                *w += 1.0 / tied;
+            }
+        }
+    }
+    wins.iter().map(|w| w / n as f64).collect()
+}
+
+/// Cumulative cost at the end of one month, across trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBand {
+    pub strategy: usize,
+    pub month: u32,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// Bands of cumulative cost for every strategy and month.
+pub fn monthly(r: &Results) -> Vec<MonthBand> {
+    let mut out = Vec::new();
+    for s in 0..r.n_strategies() {
+        for m in 0..r.plan.horizon as usize {
+            let mut v = r.cumulative_at(s, m);
+            let mean = mean(&v);
+            let q = quantiles_unsorted(&mut v, &[0.10, 0.50, 0.90]);
+            out.push(MonthBand { strategy: s, month: m as u32, mean, p10: q[0], p50: q[1], p90: q[2] });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&v, 1.0), 4.0);
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert!((quantile_sorted(&v, 0.1) - 1.3).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
+    }
+
+    #[test]
+    fn selection_matches_sorting() {
+        let data: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1009) as f64 * 0.5).collect();
+        let mut sorted = data.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ps = [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0];
+        let mut d = data.clone();
+        let got = quantiles_unsorted(&mut d, &ps);
+        for (p, g) in ps.iter().zip(got) {
+            assert_eq!(g, quantile_sorted(&sorted, *p), "p = {p}");
+        }
+    }
+}
