@@ -638,16 +638,15 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
         }
     };
     let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        return Err(finish(
-            errors
-                .iter()
-                .map(|e| {
-                    let at = e.span().map(|s| s.start).unwrap_or(0);
-                    (at, String::new(), format!("TOML syntax error: {}", e.message()))
-                })
-                .collect(),
-        ));
+    // Only the first syntax error is reported: those after it are mostly
+    // echoes of the first, and misleading.
+    if let Some(e) = errors.first() {
+        let at = e.span().map(|s| s.start).unwrap_or(0);
+        return Err(finish(vec![(
+            at,
+            String::new(),
+            format!("TOML syntax error: {}; fix it and validate again", e.message()),
+        )]));
     }
     let mut c = Ctx { text, diags: Vec::new(), inputs: Vec::new() };
     let scenario = build(&mut c, root.get_ref(), file);
@@ -858,10 +857,10 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
             }
         };
         let Some(is_freelance) = kind else { continue };
-        let (own, other, kind_word, other_word) = if is_freelance {
-            (FREELANCE_KEYS, EMPLOYEE_KEYS, "freelance", "employee")
+        let (own, other, other_word, a_kind) = if is_freelance {
+            (FREELANCE_KEYS, EMPLOYEE_KEYS, "employee", "a freelance")
         } else {
-            (EMPLOYEE_KEYS, FREELANCE_KEYS, "employee", "freelance")
+            (EMPLOYEE_KEYS, FREELANCE_KEYS, "freelance", "an employee")
         };
         // Keys of this table.
         for (k, _) in raws[i].table.iter() {
@@ -870,11 +869,11 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 continue;
             }
             if other.contains(&key) {
-                c.err(k.span(), &format!("{base}.{key}"), format!("`{key}` is a key of {other_word} engagements, but `{name}` is a {kind_word} engagement; its keys are {}", list(&[COMMON_ENGAGEMENT_KEYS, own].concat())));
+                c.err(k.span(), &format!("{base}.{key}"), format!("`{key}` is a key of {other_word} engagements, but `{name}` is {a_kind} engagement; its keys are {}", list(&[COMMON_ENGAGEMENT_KEYS, own].concat())));
             } else {
                 let allowed = [COMMON_ENGAGEMENT_KEYS, own].concat();
                 let hint = suggestion(key, &allowed).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                c.err(k.span(), &format!("{base}.{key}"), format!("unknown key `{key}` in a {kind_word} engagement; {hint}valid keys are {}", list(&allowed)));
+                c.err(k.span(), &format!("{base}.{key}"), format!("unknown key `{key}` in {a_kind} engagement; {hint}valid keys are {}", list(&allowed)));
             }
         }
         // Per-trial parameters: the closest table that sets the key owns the
@@ -892,7 +891,7 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 (Some(v), _) => c.dist(v, &path, domain),
                 (None, Some(d)) => Some(Dist::fixed(d)),
                 (None, None) => {
-                    c.err(raws[i].span.clone(), &path, format!("`{key}` is required for a {kind_word} engagement; for example {key} = {example}"));
+                    c.err(raws[i].span.clone(), &path, format!("`{key}` is required for {a_kind} engagement; for example {key} = {example}"));
                     None
                 }
             };
