@@ -39,7 +39,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario and write summary.csv, trials.csv, monthly.csv and manifest.json.
-    #[command(after_help = "Examples:\n  tcosim run\n  tcosim run scenarios/proof-of-concept.toml --trials 50000 --seed 7\n  tcosim run my.toml --horizon 60 --out results/five-years --threads 4")]
+    #[command(
+        after_help = "Examples:\n  tcosim run\n  tcosim run scenarios/proof-of-concept.toml --trials 50000 --seed 7\n  tcosim run my.toml --horizon 60 --out results/five-years --threads 4"
+    )]
     Run(RunArgs),
     /// Check scenario files and report every problem found.
     #[command(after_help = "Example:\n  tcosim validate scenarios/*.toml")]
@@ -49,7 +51,9 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
     /// Write a commented starter scenario to edit.
-    #[command(after_help = "Example:\n  tcosim init my-scenario.toml && tcosim run my-scenario.toml")]
+    #[command(
+        after_help = "Example:\n  tcosim init my-scenario.toml && tcosim run my-scenario.toml"
+    )]
     Init {
         /// Where to write it (refuses to overwrite an existing file).
         #[arg(default_value = "scenario.toml", value_name = "PATH")]
@@ -227,8 +231,14 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
             (sc, text, p.display().to_string(), stem)
         }
         None => {
-            let sc = Scenario::from_toml(DEFAULT_SCENARIO, BUILTIN_LABEL).map_err(CliError::Scenario)?;
-            (sc, DEFAULT_SCENARIO.to_string(), BUILTIN_LABEL.to_string(), "default".to_string())
+            let sc =
+                Scenario::from_toml(DEFAULT_SCENARIO, BUILTIN_LABEL).map_err(CliError::Scenario)?;
+            (
+                sc,
+                DEFAULT_SCENARIO.to_string(),
+                BUILTIN_LABEL.to_string(),
+                "default".to_string(),
+            )
         }
     };
     let mut plan = RunPlan::from_scenario(&sc);
@@ -254,7 +264,10 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
             gib(have)
         )));
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("results").join(&stem));
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&stem));
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
 
     let pool = {
@@ -280,8 +293,10 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(plan.trials);
         pb.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {elapsed} (ETA {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} trials  {elapsed} (ETA {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         pb
     });
@@ -312,7 +327,9 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
         threads,
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         wall_seconds: (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        files: ["summary.csv", "trials.csv", "monthly.csv", "manifest.json"].map(String::from).to_vec(),
+        files: ["summary.csv", "trials.csv", "monthly.csv", "manifest.json"]
+            .map(String::from)
+            .to_vec(),
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
     let target = staged.commit()?;

@@ -29,11 +29,19 @@ pub enum Dist {
     /// Uniform on `[min, max]`.
     Uniform { min: f64, max: f64 },
     /// Triangular on `[min, max]` with the given mode.
-    Triangular { d: Triangular<f64>, min: f64, max: f64 },
+    Triangular {
+        d: Triangular<f64>,
+        min: f64,
+        max: f64,
+    },
     /// PERT (a scaled beta with shape 4) on `[min, max]`.
     Pert { d: Pert<f64>, min: f64, max: f64 },
     /// Normal, optionally truncated to `[min, max]` by redrawing.
-    Normal { normal: Normal<f64>, min: f64, max: f64 },
+    Normal {
+        normal: Normal<f64>,
+        min: f64,
+        max: f64,
+    },
     /// Lognormal with the given log-mean and log-sd.
     LogNormal(LogNormal<f64>),
     /// Beta on [0, 1].
@@ -169,7 +177,10 @@ mod tests {
         v[((v.len() - 1) as f64 * p).round() as usize]
     }
     fn close(a: f64, b: f64, rel: f64) {
-        assert!((a - b).abs() <= rel * b.abs().max(1e-9), "{a} vs expected {b}");
+        assert!(
+            (a - b).abs() <= rel * b.abs().max(1e-9),
+            "{a} vs expected {b}"
+        );
     }
 
     #[test]

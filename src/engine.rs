@@ -68,7 +68,12 @@ impl Results {
     /// Strategy `s`'s totals in trial order.
     pub fn totals(&self, s: usize) -> Vec<f64> {
         let n = self.n_strategies();
-        self.outcomes.iter().skip(s).step_by(n).map(|o| o.total).collect()
+        self.outcomes
+            .iter()
+            .skip(s)
+            .step_by(n)
+            .map(|o| o.total)
+            .collect()
     }
 
     /// Strategy `s`'s cumulative cost at the end of month `m`, in trial order.
@@ -101,7 +106,14 @@ pub fn run(sc: &Scenario, plan: RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Res
                 world.sample(sc, plan.seed, trial, h);
                 for s in 0..s_count {
                     let at = (i * s_count + s) * h;
-                    outcomes.push(model::simulate(sc, &world, s, plan.seed, trial, &mut cumulative[at..at + h]));
+                    outcomes.push(model::simulate(
+                        sc,
+                        &world,
+                        s,
+                        plan.seed,
+                        trial,
+                        &mut cumulative[at..at + h],
+                    ));
                 }
             }
             progress(done.fetch_add(end - start, Ordering::Relaxed) + (end - start));

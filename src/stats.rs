@@ -30,7 +30,11 @@ pub fn quantiles_unsorted(data: &mut [f64], ps: &[f64]) -> Vec<f64> {
             let (_, x_lo, right) = data.select_nth_unstable_by(lo, f64::total_cmp);
             let x_lo = *x_lo;
             let x_hi = right.iter().copied().fold(f64::INFINITY, f64::min);
-            if right.is_empty() { x_lo } else { x_lo + (h - lo as f64) * (x_hi - x_lo) }
+            if right.is_empty() {
+                x_lo
+            } else {
+                x_lo + (h - lo as f64) * (x_hi - x_lo)
+            }
         })
         .collect()
 }
@@ -116,7 +120,6 @@ pub fn summarize(r: &Results) -> Vec<Summary> {
         .collect()
 }
 
-
 /// Share of trials in which each strategy has the lowest total; strategies
 /// tied for the lowest share the trial equally.
 pub fn prob_cheapest(r: &Results) -> Vec<f64> {
@@ -155,7 +158,14 @@ pub fn monthly(r: &Results) -> Vec<MonthBand> {
             let mut v = r.cumulative_at(s, m);
             let mean = mean(&v);
             let q = quantiles_unsorted(&mut v, &[0.10, 0.50, 0.90]);
-            out.push(MonthBand { strategy: s, month: m as u32, mean, p10: q[0], p50: q[1], p90: q[2] });
+            out.push(MonthBand {
+                strategy: s,
+                month: m as u32,
+                mean,
+                p10: q[0],
+                p50: q[1],
+                p90: q[2],
+            });
         }
     }
     out
@@ -177,7 +187,9 @@ mod tests {
 
     #[test]
     fn selection_matches_sorting() {
-        let data: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1009) as f64 * 0.5).collect();
+        let data: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1009) as f64 * 0.5)
+            .collect();
         let mut sorted = data.clone();
         sorted.sort_by(f64::total_cmp);
         let ps = [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0];

@@ -211,7 +211,11 @@ impl<'a> Sim<'a> {
     /// Productivity and rework rate of engagement `e` with context `k`.
     fn rates(&self, e: usize, k: f64) -> (f64, f64) {
         let need = self.full_context.min(self.built);
-        let c = if need <= 0.0 { 1.0 } else { (k / need).min(1.0) };
+        let c = if need <= 0.0 {
+            1.0
+        } else {
+            (k / need).min(1.0)
+        };
         let p = self.p0 + (1.0 - self.p0) * c;
         let r = ((self.rework_base + self.rework_zero * (1.0 - c)) * self.eng(e).rework_multiplier)
             .min(MAX_REWORK);
@@ -238,21 +242,29 @@ impl<'a> Sim<'a> {
         };
         let remaining = match dist.fixed_value() {
             Some(x) => x,
-            None => dist.sample(&mut rng::stream(self.seed, self.trial, def.streams.search, k)),
+            None => dist.sample(&mut rng::stream(
+                self.seed,
+                self.trial,
+                def.streams.search,
+                k,
+            )),
         };
         let mut returning_k = None;
-        if en.freelance {
-            if let Some((r, k_last)) = self.last {
-                if r == root {
-                    // Drawing for a return uses the eligibility up.
-                    self.last = None;
-                    if rng::uniform(self.seed, self.trial, def.streams.returns, k) < en.returns {
-                        returning_k = Some(k_last);
-                    }
-                }
+        if en.freelance
+            && let Some((r, k_last)) = self.last
+            && r == root
+        {
+            // Drawing for a return uses the eligibility up.
+            self.last = None;
+            if rng::uniform(self.seed, self.trial, def.streams.returns, k) < en.returns {
+                returning_k = Some(k_last);
             }
         }
-        self.search = Some(Search { e, remaining, returning_k });
+        self.search = Some(Search {
+            e,
+            remaining,
+            returning_k,
+        });
     }
 
     /// Step 1, first half: searches that start at the boundary before month `m`.
@@ -285,7 +297,14 @@ impl<'a> Sim<'a> {
     }
 
     /// Steps 3 to 7 for one engineer present for `frac` of the month.
-    fn work(&mut self, g: &mut Engineer, frac: f64, live: bool, demand: &mut Demand, monitored: &mut bool) {
+    fn work(
+        &mut self,
+        g: &mut Engineer,
+        frac: f64,
+        live: bool,
+        demand: &mut Demand,
+        monitored: &mut bool,
+    ) {
         if frac <= 0.0 {
             return;
         }
@@ -302,7 +321,11 @@ impl<'a> Sim<'a> {
                 continue;
             }
             let need = d / eff;
-            let (t, rest) = if need <= left { (need, 0.0) } else { (left, (d - left * eff).max(0.0)) };
+            let (t, rest) = if need <= left {
+                (need, 0.0)
+            } else {
+                (left, (d - left * eff).max(0.0))
+            };
             let delivered = d - rest;
             demand[kind as usize] = rest;
             left -= t;
@@ -328,7 +351,11 @@ impl<'a> Sim<'a> {
         self.out.costs[cat::CONTEXT] += used * (1.0 - p) * rate;
         self.out.costs[cat::REWORK] += used * p * r * rate;
         let billed = if en.freelance {
-            if en.retainer > 0.0 && live { used.max(en.retainer * frac) } else { used }
+            if en.retainer > 0.0 && live {
+                used.max(en.retainer * frac)
+            } else {
+                used
+            }
         } else {
             frac
         };
@@ -366,7 +393,11 @@ impl<'a> Sim<'a> {
             let live = self.live(mu);
             // 2. Demand.
             let mut demand: Demand = [
-                if self.rem_per_sev > 0.0 { self.d_d * self.rem_per_sev } else { 0.0 },
+                if self.rem_per_sev > 0.0 {
+                    self.d_d * self.rem_per_sev
+                } else {
+                    0.0
+                },
                 self.build_due,
                 if live { maintenance } else { 0.0 },
                 self.roadmap_due,
@@ -384,17 +415,17 @@ impl<'a> Sim<'a> {
             if let Some(mut g) = self.present.take() {
                 let mut end = 1.0;
                 let mut leaves = false;
-                if let Some(n) = g.notice_left {
-                    if n <= 1.0 {
-                        end = n;
-                        leaves = true;
-                    }
+                if let Some(n) = g.notice_left
+                    && n <= 1.0
+                {
+                    end = n;
+                    leaves = true;
                 }
-                if let Some(a) = arrival {
-                    if a <= end {
-                        end = a;
-                        leaves = true;
-                    }
+                if let Some(a) = arrival
+                    && a <= end
+                {
+                    end = a;
+                    leaves = true;
                 }
                 self.work(&mut g, end, live, &mut demand, &mut monitored);
                 if let Some(n) = g.notice_left.as_mut() {
@@ -419,7 +450,12 @@ impl<'a> Sim<'a> {
                 } else {
                     self.out.hires += 1;
                 }
-                let mut g = Engineer { e: s.e, k, notice_left: None, current: true };
+                let mut g = Engineer {
+                    e: s.e,
+                    k,
+                    notice_left: None,
+                    current: true,
+                };
                 self.work(&mut g, 1.0 - a, live, &mut demand, &mut monitored);
                 self.present = Some(g);
             }
@@ -432,7 +468,11 @@ impl<'a> Sim<'a> {
             if live {
                 self.d_u += self.w.drift_severity[m];
                 self.out.drift_events += self.w.drift_events[m];
-                let undone = if maintenance > 0.0 { demand[WorkKind::Maintenance as usize] / maintenance } else { 0.0 };
+                let undone = if maintenance > 0.0 {
+                    demand[WorkKind::Maintenance as usize] / maintenance
+                } else {
+                    0.0
+                };
                 self.d_u += undone * decay;
                 if self.d_u + self.d_d > 1.0 {
                     self.d_u = (1.0 - self.d_d).max(0.0);
@@ -518,7 +558,10 @@ impl<'a> Sim<'a> {
             if due > EPS {
                 let (e, k) = match self.present {
                     Some(g) => (g.e, g.k),
-                    None => (self.current_engagement(), self.docs_k.min(self.full_context)),
+                    None => (
+                        self.current_engagement(),
+                        self.docs_k.min(self.full_context),
+                    ),
                 };
                 let (p, r) = self.rates(e, k);
                 self.out.costs[cat::UNFINISHED] +=

@@ -97,9 +97,13 @@ impl World {
     pub fn sample(&mut self, sc: &Scenario, seed: u64, trial: u64, horizon: usize) {
         let ws = world_streams();
         self.values.clear();
-        self.values.extend(sc.inputs.iter().map(|inp| match inp.dist.fixed_value() {
-            Some(v) => v,
-            None => inp.dist.sample(&mut rng::stream(seed, trial, inp.stream, 0)),
+        self.values.extend(sc.inputs.iter().map(|inp| {
+            match inp.dist.fixed_value() {
+                Some(v) => v,
+                None => inp
+                    .dist
+                    .sample(&mut rng::stream(seed, trial, inp.stream, 0)),
+            }
         }));
         let v = &self.values;
         let w = &sc.world;
@@ -123,7 +127,9 @@ impl World {
         let pois = poisson(v[w.projects_per_month]);
         for _ in 0..horizon {
             let n = pois.as_ref().map_or(0, |p| p.sample(&mut ar_rng) as u32);
-            let size: f64 = (0..n).map(|_| w.project_size_months.sample(&mut size_rng)).sum();
+            let size: f64 = (0..n)
+                .map(|_| w.project_size_months.sample(&mut size_rng))
+                .sum();
             self.roadmap_arrivals.push(size);
         }
 
@@ -158,7 +164,8 @@ impl World {
                 }
                 EngagementKind::Employee(p) => {
                     let salary = v[p.annual_salary];
-                    t.cost_per_month = salary * (1.0 + v[p.overhead]) / 12.0 + v[p.tools_per_year] / 12.0;
+                    t.cost_per_month =
+                        salary * (1.0 + v[p.overhead]) / 12.0 + v[p.tools_per_year] / 12.0;
                     t.start_fee = v[p.recruiting_fee] * salary + v[p.internal_hiring_cost];
                     t.leave_per_month = 1.0 - (1.0 - v[p.attrition_per_year]).powf(1.0 / 12.0);
                     t.notice_months = v[p.notice_months];

@@ -21,15 +21,33 @@ fn prob(x: f64) -> String {
 }
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let f = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f)))
+    let f =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
+        1 << 20,
+        f,
+    )))
 }
 
 /// The header of summary.csv.
 pub fn summary_header() -> Vec<String> {
     let mut h: Vec<String> = [
-        "strategy", "trials", "mean", "sd", "sem", "p5", "p10", "p25", "p50", "p75", "p90", "p95",
-        "cvar95", "min", "max", "prob_cheapest",
+        "strategy",
+        "trials",
+        "mean",
+        "sd",
+        "sem",
+        "p5",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "p95",
+        "cvar95",
+        "min",
+        "max",
+        "prob_cheapest",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -45,8 +63,11 @@ pub fn write_summary(path: &Path, rows: &[Summary]) -> Result<()> {
     for s in rows {
         let mut rec = vec![s.strategy.clone(), s.trials.to_string()];
         rec.extend(
-            [s.mean, s.sd, s.sem, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.cvar95, s.min, s.max]
-                .map(money),
+            [
+                s.mean, s.sd, s.sem, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.cvar95,
+                s.min, s.max,
+            ]
+            .map(money),
         );
         rec.push(prob(s.prob_cheapest));
         rec.extend(s.mean_categories.map(money));
@@ -60,7 +81,15 @@ pub fn write_summary(path: &Path, rows: &[Summary]) -> Result<()> {
 pub fn trials_header() -> Vec<&'static str> {
     let mut h = vec!["trial", "strategy", "total"];
     h.extend(CATEGORIES);
-    h.extend(["launch_month", "retired", "months_degraded", "handovers", "hires", "engagements", "context_lost"]);
+    h.extend([
+        "launch_month",
+        "retired",
+        "months_degraded",
+        "handovers",
+        "hires",
+        "engagements",
+        "context_lost",
+    ]);
     h
 }
 

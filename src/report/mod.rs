@@ -30,21 +30,37 @@ impl StagedDir {
             .filter(|n| n != "..")
             .with_context(|| format!("the output directory `{}` has no usable name; give a path such as results/run1", target.display()))?;
         if target.exists() && !target.is_dir() {
-            bail!("the output path `{}` exists and is not a directory; choose another --out", target.display());
+            bail!(
+                "the output path `{}` exists and is not a directory; choose another --out",
+                target.display()
+            );
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create the directory `{}` for the results", parent.display()))?;
+        std::fs::create_dir_all(&parent).with_context(|| {
+            format!(
+                "cannot create the directory `{}` for the results",
+                parent.display()
+            )
+        })?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).with_context(|| format!("cannot remove the stale `{}`", tmp.display()))?;
+            std::fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot remove the stale `{}`", tmp.display()))?;
         }
-        std::fs::create_dir(&tmp)
-            .with_context(|| format!("cannot write in `{}`; choose a writable --out", parent.display()))?;
-        Ok(StagedDir { target: target.to_path_buf(), tmp, committed: false })
+        std::fs::create_dir(&tmp).with_context(|| {
+            format!(
+                "cannot write in `{}`; choose a writable --out",
+                parent.display()
+            )
+        })?;
+        Ok(StagedDir {
+            target: target.to_path_buf(),
+            tmp,
+            committed: false,
+        })
     }
 
     /// Where to write the files.
@@ -61,18 +77,27 @@ impl StagedDir {
     pub fn commit(mut self) -> Result<PathBuf> {
         let old = self.tmp.with_file_name(format!(
             "{}.old",
-            self.tmp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            self.tmp
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the earlier results out of `{}`", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!(
+                    "cannot move the earlier results out of `{}`",
+                    self.target.display()
+                )
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("cannot move the results into `{}`", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the results into `{}`", self.target.display())
+            });
         }
         self.committed = true;
         if had_old {

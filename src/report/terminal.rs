@@ -54,7 +54,9 @@ pub fn summary_table(rows: &[Summary]) -> String {
         out
     };
     let mut out = line(header);
-    out.push_str(&line(width.map(|w| "-".repeat(w)).each_ref().map(|s| s.as_str())));
+    out.push_str(&line(
+        width.map(|w| "-".repeat(w)).each_ref().map(|s| s.as_str()),
+    ));
     for r in &body {
         out.push_str(&line(r.each_ref().map(|s| s.as_str())));
     }

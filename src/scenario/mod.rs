@@ -10,7 +10,7 @@ mod diag;
 mod parse;
 
 pub use diag::{Diag, ScenarioError};
-pub use parse::{parse_scenario, LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
+pub use parse::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS, parse_scenario};
 
 use crate::dist::Dist;
 

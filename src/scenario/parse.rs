@@ -322,7 +322,14 @@ impl<'s> Ctx<'s> {
     }
 
     /// A number field of a distribution table.
-    fn dist_num(&mut self, t: &DeTable<'_>, span: &Range<usize>, path: &str, key: &str, dist: &str) -> Option<f64> {
+    fn dist_num(
+        &mut self,
+        t: &DeTable<'_>,
+        span: &Range<usize>,
+        path: &str,
+        key: &str,
+        dist: &str,
+    ) -> Option<f64> {
         match get(t, key) {
             Some(v) => self.number(v, &join(path, key)),
             None => {
@@ -372,7 +379,9 @@ impl<'s> Ctx<'s> {
             };
             let fix = match domain {
                 Domain::NonNeg => " (a normal needs `min = 0`)",
-                _ => " (use a beta, triangular, pert, uniform or discrete distribution within bounds)",
+                _ => {
+                    " (use a beta, triangular, pert, uniform or discrete distribution within bounds)"
+                }
             };
             self.err(
                 v.span(),
@@ -396,16 +405,35 @@ impl<'s> Ctx<'s> {
                 let high = self.dist_num(t, &span, path, "high", "{ low, high }");
                 let (low, high) = (low?, high?);
                 if low <= 0.0 {
-                    self.err(span, &join(path, "low"), format!("must be above 0 (the shorthand is a lognormal), got {}", fmt_num(low)));
+                    self.err(
+                        span,
+                        &join(path, "low"),
+                        format!(
+                            "must be above 0 (the shorthand is a lognormal), got {}",
+                            fmt_num(low)
+                        ),
+                    );
                     return None;
                 }
                 if high <= low {
-                    self.err(span, &join(path, "high"), format!("must be greater than low ({}), got {}", fmt_num(low), fmt_num(high)));
+                    self.err(
+                        span,
+                        &join(path, "high"),
+                        format!(
+                            "must be greater than low ({}), got {}",
+                            fmt_num(low),
+                            fmt_num(high)
+                        ),
+                    );
                     return None;
                 }
                 return Dist::low_high(low, high);
             }
-            self.err(span, path, format!("expected {DIST_HELP}; this table has no `dist` key"));
+            self.err(
+                span,
+                path,
+                format!("expected {DIST_HELP}; this table has no `dist` key"),
+            );
             return None;
         };
         let dpath = join(path, "dist");
@@ -423,7 +451,14 @@ impl<'s> Ctx<'s> {
                 let hint = suggestion(other, DIST_NAMES)
                     .map(|s| format!("did you mean \"{s}\"? "))
                     .unwrap_or_default();
-                self.err(kind_v.span(), &dpath, format!("unknown distribution \"{other}\"; {hint}valid: {}", list(DIST_NAMES)));
+                self.err(
+                    kind_v.span(),
+                    &dpath,
+                    format!(
+                        "unknown distribution \"{other}\"; {hint}valid: {}",
+                        list(DIST_NAMES)
+                    ),
+                );
                 return None;
             }
         };
@@ -435,55 +470,124 @@ impl<'s> Ctx<'s> {
                 let (min, max) = (num(self, "min"), num(self, "max"));
                 let (min, max) = (min?, max?);
                 if min > max {
-                    self.err(at("max"), &join(path, "max"), format!("must be at least min ({}), got {}", fmt_num(min), fmt_num(max)));
+                    self.err(
+                        at("max"),
+                        &join(path, "max"),
+                        format!(
+                            "must be at least min ({}), got {}",
+                            fmt_num(min),
+                            fmt_num(max)
+                        ),
+                    );
                     return None;
                 }
-                Some(if min == max { Dist::fixed(min) } else { Dist::Uniform { min, max } })
+                Some(if min == max {
+                    Dist::fixed(min)
+                } else {
+                    Dist::Uniform { min, max }
+                })
             }
             "triangular" | "pert" => {
                 let (min, mode, max) = (num(self, "min"), num(self, "mode"), num(self, "max"));
                 let (min, mode, max) = (min?, mode?, max?);
                 if min > max {
-                    self.err(at("max"), &join(path, "max"), format!("must be at least min ({}), got {}", fmt_num(min), fmt_num(max)));
+                    self.err(
+                        at("max"),
+                        &join(path, "max"),
+                        format!(
+                            "must be at least min ({}), got {}",
+                            fmt_num(min),
+                            fmt_num(max)
+                        ),
+                    );
                     return None;
                 }
                 if mode < min || mode > max {
-                    self.err(at("mode"), &join(path, "mode"), format!("must lie between min ({}) and max ({}), got {}", fmt_num(min), fmt_num(max), fmt_num(mode)));
+                    self.err(
+                        at("mode"),
+                        &join(path, "mode"),
+                        format!(
+                            "must lie between min ({}) and max ({}), got {}",
+                            fmt_num(min),
+                            fmt_num(max),
+                            fmt_num(mode)
+                        ),
+                    );
                     return None;
                 }
                 if min == max {
                     return Some(Dist::fixed(min));
                 }
-                if name == "pert" { Dist::pert(min, mode, max) } else { Dist::triangular(min, mode, max) }
+                if name == "pert" {
+                    Dist::pert(min, mode, max)
+                } else {
+                    Dist::triangular(min, mode, max)
+                }
             }
             "normal" => {
                 let (mean, sd) = (num(self, "mean"), num(self, "sd"));
-                let min = match get(t, "min") { Some(v) => Some(self.number(v, &join(path, "min"))?), None => None };
-                let max = match get(t, "max") { Some(v) => Some(self.number(v, &join(path, "max"))?), None => None };
+                let min = match get(t, "min") {
+                    Some(v) => Some(self.number(v, &join(path, "min"))?),
+                    None => None,
+                };
+                let max = match get(t, "max") {
+                    Some(v) => Some(self.number(v, &join(path, "max"))?),
+                    None => None,
+                };
                 let (mean, sd) = (mean?, sd?);
                 if sd <= 0.0 {
-                    self.err(at("sd"), &join(path, "sd"), format!("must be above 0, got {} (for a fixed value write the number itself)", fmt_num(sd)));
+                    self.err(
+                        at("sd"),
+                        &join(path, "sd"),
+                        format!(
+                            "must be above 0, got {} (for a fixed value write the number itself)",
+                            fmt_num(sd)
+                        ),
+                    );
                     return None;
                 }
-                let (lo, hi) = (min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY));
+                let (lo, hi) = (
+                    min.unwrap_or(f64::NEG_INFINITY),
+                    max.unwrap_or(f64::INFINITY),
+                );
                 if lo >= hi {
-                    self.err(at("max"), &join(path, "max"), format!("must be greater than min ({}), got {}", fmt_num(lo), fmt_num(hi)));
+                    self.err(
+                        at("max"),
+                        &join(path, "max"),
+                        format!(
+                            "must be greater than min ({}), got {}",
+                            fmt_num(lo),
+                            fmt_num(hi)
+                        ),
+                    );
                     return None;
                 }
-                Some(Dist::Normal { normal: Normal::new(mean, sd).ok()?, min: lo, max: hi })
+                Some(Dist::Normal {
+                    normal: Normal::new(mean, sd).ok()?,
+                    min: lo,
+                    max: hi,
+                })
             }
             "lognormal" => {
                 let by_median = get(t, "median").is_some() || get(t, "p90").is_some();
                 let by_mean = get(t, "mean").is_some() || get(t, "sd").is_some();
                 if by_median && by_mean {
-                    self.err(span, path, "give a lognormal either { median, p90 } or { mean, sd }, not both");
+                    self.err(
+                        span,
+                        path,
+                        "give a lognormal either { median, p90 } or { mean, sd }, not both",
+                    );
                     return None;
                 }
                 if by_mean {
                     let (mean, sd) = (num(self, "mean"), num(self, "sd"));
                     let (mean, sd) = (mean?, sd?);
                     if mean <= 0.0 {
-                        self.err(at("mean"), &join(path, "mean"), format!("must be above 0, got {}", fmt_num(mean)));
+                        self.err(
+                            at("mean"),
+                            &join(path, "mean"),
+                            format!("must be above 0, got {}", fmt_num(mean)),
+                        );
                         return None;
                     }
                     if sd <= 0.0 {
@@ -495,11 +599,23 @@ impl<'s> Ctx<'s> {
                     let (median, p90) = (num(self, "median"), num(self, "p90"));
                     let (median, p90) = (median?, p90?);
                     if median <= 0.0 {
-                        self.err(at("median"), &join(path, "median"), format!("must be above 0, got {}", fmt_num(median)));
+                        self.err(
+                            at("median"),
+                            &join(path, "median"),
+                            format!("must be above 0, got {}", fmt_num(median)),
+                        );
                         return None;
                     }
                     if p90 <= median {
-                        self.err(at("p90"), &join(path, "p90"), format!("must be greater than the median ({}), got {}", fmt_num(median), fmt_num(p90)));
+                        self.err(
+                            at("p90"),
+                            &join(path, "p90"),
+                            format!(
+                                "must be greater than the median ({}), got {}",
+                                fmt_num(median),
+                                fmt_num(p90)
+                            ),
+                        );
                         return None;
                     }
                     Dist::lognormal_median_p90(median, p90)
@@ -511,11 +627,17 @@ impl<'s> Ctx<'s> {
                 let mut ok = true;
                 for (k, x) in [("alpha", a), ("beta", b)] {
                     if x <= 0.0 {
-                        self.err(at(k), &join(path, k), format!("must be above 0, got {}", fmt_num(x)));
+                        self.err(
+                            at(k),
+                            &join(path, k),
+                            format!("must be above 0, got {}", fmt_num(x)),
+                        );
                         ok = false;
                     }
                 }
-                if !ok { return None; }
+                if !ok {
+                    return None;
+                }
                 Some(Dist::Beta(Beta::new(a, b).ok()?))
             }
             "gamma" => {
@@ -524,11 +646,17 @@ impl<'s> Ctx<'s> {
                 let mut ok = true;
                 for (k, x) in [("shape", shape), ("scale", scale)] {
                     if x <= 0.0 {
-                        self.err(at(k), &join(path, k), format!("must be above 0, got {}", fmt_num(x)));
+                        self.err(
+                            at(k),
+                            &join(path, k),
+                            format!("must be above 0, got {}", fmt_num(x)),
+                        );
                         ok = false;
                     }
                 }
-                if !ok { return None; }
+                if !ok {
+                    return None;
+                }
                 Some(Dist::Gamma(Gamma::new(shape, scale).ok()?))
             }
             "discrete" => {
@@ -538,15 +666,31 @@ impl<'s> Ctx<'s> {
                     None => vec![1.0; values.len()],
                 };
                 if values.is_empty() {
-                    self.err(at("values"), &join(path, "values"), "needs at least one value");
+                    self.err(
+                        at("values"),
+                        &join(path, "values"),
+                        "needs at least one value",
+                    );
                     return None;
                 }
                 if weights.len() != values.len() {
-                    self.err(at("weights"), &join(path, "weights"), format!("needs one weight per value ({} values, {} weights)", values.len(), weights.len()));
+                    self.err(
+                        at("weights"),
+                        &join(path, "weights"),
+                        format!(
+                            "needs one weight per value ({} values, {} weights)",
+                            values.len(),
+                            weights.len()
+                        ),
+                    );
                     return None;
                 }
                 if weights.iter().any(|w| *w < 0.0) || weights.iter().sum::<f64>() <= 0.0 {
-                    self.err(at("weights"), &join(path, "weights"), "weights must be 0 or more and add up to a positive number");
+                    self.err(
+                        at("weights"),
+                        &join(path, "weights"),
+                        "weights must be 0 or more and add up to a positive number",
+                    );
                     return None;
                 }
                 let index = WeightedIndex::new(weights).ok()?;
@@ -556,14 +700,31 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    fn num_array(&mut self, t: &DeTable<'_>, span: &Range<usize>, path: &str, key: &str) -> Option<Vec<f64>> {
+    fn num_array(
+        &mut self,
+        t: &DeTable<'_>,
+        span: &Range<usize>,
+        path: &str,
+        key: &str,
+    ) -> Option<Vec<f64>> {
         let kpath = join(path, key);
         let Some(v) = get(t, key) else {
-            self.err(span.clone(), path, format!("a discrete distribution needs `{key}`"));
+            self.err(
+                span.clone(),
+                path,
+                format!("a discrete distribution needs `{key}`"),
+            );
             return None;
         };
         let DeValue::Array(a) = v.get_ref() else {
-            self.err(v.span(), &kpath, format!("expected an array of numbers, found {}", type_name(v.get_ref())));
+            self.err(
+                v.span(),
+                &kpath,
+                format!(
+                    "expected an array of numbers, found {}",
+                    type_name(v.get_ref())
+                ),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -579,7 +740,11 @@ impl<'s> Ctx<'s> {
 
     /// Registers an input sampled once per trial and returns its id.
     fn push_input(&mut self, key: String, dist: Dist, stream_name: &str) -> InputId {
-        self.inputs.push(Input { key, dist, stream: name_hash(stream_name) });
+        self.inputs.push(Input {
+            key,
+            dist,
+            stream: name_hash(stream_name),
+        });
         self.inputs.len() - 1
     }
 }
@@ -600,13 +765,27 @@ impl<'t, 'i> Section<'t, 'i> {
 
 /// Reads a world input: sampled once per trial from the stream named by its
 /// key path.
-fn world_input(c: &mut Ctx<'_>, s: &Section<'_, '_>, key: &str, domain: Domain, default: Option<f64>, example: &str) -> InputId {
+fn world_input(
+    c: &mut Ctx<'_>,
+    s: &Section<'_, '_>,
+    key: &str,
+    domain: Domain,
+    default: Option<f64>,
+    example: &str,
+) -> InputId {
     let path = join(s.path, key);
     let dist = match (s.value(key), default) {
         (Some(v), _) => c.dist(v, &path, domain),
         (None, Some(d)) => Some(Dist::fixed(d)),
         (None, None) => {
-            c.err(s.span.clone(), &path, format!("`{key}` is required in [{}]; for example {key} = {example}", s.path));
+            c.err(
+                s.span.clone(),
+                &path,
+                format!(
+                    "`{key}` is required in [{}]; for example {key} = {example}",
+                    s.path
+                ),
+            );
             None
         }
     };
@@ -614,7 +793,13 @@ fn world_input(c: &mut Ctx<'_>, s: &Section<'_, '_>, key: &str, domain: Domain, 
 }
 
 /// Reads a distribution drawn per event (not a per-trial input).
-fn event_dist(c: &mut Ctx<'_>, s: &Section<'_, '_>, key: &str, domain: Domain, default: f64) -> Dist {
+fn event_dist(
+    c: &mut Ctx<'_>,
+    s: &Section<'_, '_>,
+    key: &str,
+    domain: Domain,
+    default: f64,
+) -> Dist {
     let path = join(s.path, key);
     s.value(key)
         .and_then(|v| c.dist(v, &path, domain))
@@ -632,7 +817,12 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
                 .into_iter()
                 .map(|(at, path, message)| {
                     let (line, col) = lines.locate(text, at);
-                    Diag { line, col, path, message }
+                    Diag {
+                        line,
+                        col,
+                        path,
+                        message,
+                    }
                 })
                 .collect(),
         }
@@ -645,15 +835,22 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
         return Err(finish(vec![(
             at,
             String::new(),
-            format!("TOML syntax error: {}; fix it and validate again", e.message()),
+            format!(
+                "TOML syntax error: {}; fix it and validate again",
+                e.message()
+            ),
         )]));
     }
-    let mut c = Ctx { text, diags: Vec::new(), inputs: Vec::new() };
+    let mut c = Ctx {
+        text,
+        diags: Vec::new(),
+        inputs: Vec::new(),
+    };
     let scenario = build(&mut c, root.get_ref(), file);
-    if c.diags.is_empty() {
-        if let Some(s) = scenario {
-            return Ok(s);
-        }
+    if c.diags.is_empty()
+        && let Some(s) = scenario
+    {
+        return Ok(s);
     }
     Err(finish(c.diags))
 }
@@ -661,7 +858,9 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
 fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
     c.check_keys(root, "", TOP_KEYS, "the top level of a scenario");
     let name = match get(root, "name") {
-        Some(v) => c.string(v, "name", "the scenario's name as a string").map(str::to_string),
+        Some(v) => c
+            .string(v, "name", "the scenario's name as a string")
+            .map(str::to_string),
         None => None,
     }
     .unwrap_or_else(|| {
@@ -671,7 +870,9 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             .unwrap_or_else(|| "scenario".to_string())
     });
     let description = match get(root, "description") {
-        Some(v) => c.string(v, "description", "a description as a string").map(str::to_string),
+        Some(v) => c
+            .string(v, "description", "a description as a string")
+            .map(str::to_string),
         None => None,
     }
     .unwrap_or_default();
@@ -682,14 +883,27 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
         if let Some(t) = table {
             c.check_keys(t, key, keys, &format!("[{key}]"));
         }
-        Section { path: key, table, span: v.map(|v| v.span()).unwrap_or(0..0) }
+        Section {
+            path: key,
+            table,
+            span: v.map(|v| v.span()).unwrap_or(0..0),
+        }
     };
 
     // [simulation]
     let sim = section(c, "simulation", SIMULATION_KEYS);
-    let horizon = sim.value("horizon_months").map(|v| c.integer(v, "simulation.horizon_months", 1, LIMIT_HORIZON)).unwrap_or(Some(36));
-    let trials = sim.value("trials").map(|v| c.integer(v, "simulation.trials", 1, LIMIT_TRIALS)).unwrap_or(Some(10_000));
-    let seed = sim.value("seed").map(|v| c.integer(v, "simulation.seed", 0, i64::MAX as u64)).unwrap_or(Some(1));
+    let horizon = sim
+        .value("horizon_months")
+        .map(|v| c.integer(v, "simulation.horizon_months", 1, LIMIT_HORIZON))
+        .unwrap_or(Some(36));
+    let trials = sim
+        .value("trials")
+        .map(|v| c.integer(v, "simulation.trials", 1, LIMIT_TRIALS))
+        .unwrap_or(Some(10_000));
+    let seed = sim
+        .value("seed")
+        .map(|v| c.integer(v, "simulation.seed", 0, i64::MAX as u64))
+        .unwrap_or(Some(1));
 
     // World sections.
     let project = section(c, "project", PROJECT_KEYS);
@@ -699,25 +913,137 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
     let drift = section(c, "drift", DRIFT_KEYS);
     use Domain::*;
     let w = WorldInputs {
-        build_effort_months: world_input(c, &project, "build_effort_months", NonNeg, None, "{ dist = \"lognormal\", median = 4, p90 = 8 }"),
-        target_launch_month: world_input(c, &project, "target_launch_month", NonNeg, Some(0.0), "6"),
-        traction_probability: world_input(c, &project, "traction_probability", Unit, None, "{ dist = \"beta\", alpha = 7, beta = 3 }"),
-        traction_known_after_months: world_input(c, &project, "traction_known_after_months", NonNeg, None, "3"),
-        maintenance_per_month: world_input(c, &project, "maintenance_per_month", NonNeg, Some(0.0), ""),
+        build_effort_months: world_input(
+            c,
+            &project,
+            "build_effort_months",
+            NonNeg,
+            None,
+            "{ dist = \"lognormal\", median = 4, p90 = 8 }",
+        ),
+        target_launch_month: world_input(
+            c,
+            &project,
+            "target_launch_month",
+            NonNeg,
+            Some(0.0),
+            "6",
+        ),
+        traction_probability: world_input(
+            c,
+            &project,
+            "traction_probability",
+            Unit,
+            None,
+            "{ dist = \"beta\", alpha = 7, beta = 3 }",
+        ),
+        traction_known_after_months: world_input(
+            c,
+            &project,
+            "traction_known_after_months",
+            NonNeg,
+            None,
+            "3",
+        ),
+        maintenance_per_month: world_input(
+            c,
+            &project,
+            "maintenance_per_month",
+            NonNeg,
+            Some(0.0),
+            "",
+        ),
         projects_per_month: world_input(c, &roadmap, "projects_per_month", NonNeg, Some(0.0), ""),
-        value_at_risk_per_month: world_input(c, &business, "value_at_risk_per_month", NonNeg, Some(0.0), ""),
-        cost_of_delay_per_month: world_input(c, &business, "cost_of_delay_per_month", NonNeg, Some(0.0), ""),
-        unfinished_cost_per_engineer_month: world_input(c, &business, "unfinished_cost_per_engineer_month", NonNeg, Some(0.0), ""),
-        full_context_months: world_input(c, &knowledge, "full_context_months", NonNeg, None, "{ dist = \"triangular\", min = 1, mode = 3, max = 6 }"),
-        productivity_at_zero_context: world_input(c, &knowledge, "productivity_at_zero_context", PosUnit, None, "0.3"),
+        value_at_risk_per_month: world_input(
+            c,
+            &business,
+            "value_at_risk_per_month",
+            NonNeg,
+            Some(0.0),
+            "",
+        ),
+        cost_of_delay_per_month: world_input(
+            c,
+            &business,
+            "cost_of_delay_per_month",
+            NonNeg,
+            Some(0.0),
+            "",
+        ),
+        unfinished_cost_per_engineer_month: world_input(
+            c,
+            &business,
+            "unfinished_cost_per_engineer_month",
+            NonNeg,
+            Some(0.0),
+            "",
+        ),
+        full_context_months: world_input(
+            c,
+            &knowledge,
+            "full_context_months",
+            NonNeg,
+            None,
+            "{ dist = \"triangular\", min = 1, mode = 3, max = 6 }",
+        ),
+        productivity_at_zero_context: world_input(
+            c,
+            &knowledge,
+            "productivity_at_zero_context",
+            PosUnit,
+            None,
+            "0.3",
+        ),
         rework_base: world_input(c, &knowledge, "rework_base", Unit, Some(0.0), ""),
-        rework_at_zero_context: world_input(c, &knowledge, "rework_at_zero_context", Unit, Some(0.0), ""),
+        rework_at_zero_context: world_input(
+            c,
+            &knowledge,
+            "rework_at_zero_context",
+            Unit,
+            Some(0.0),
+            "",
+        ),
         events_per_month: world_input(c, &drift, "events_per_month", NonNeg, Some(0.0), ""),
-        decay_per_month_unmaintained: world_input(c, &drift, "decay_per_month_unmaintained", Unit, Some(0.0), ""),
-        remediation_months_per_severity: world_input(c, &drift, "remediation_months_per_severity", NonNeg, Some(0.0), ""),
-        detected_per_month_monitored: world_input(c, &drift, "detected_per_month_monitored", Unit, Some(0.0), ""),
-        detected_per_month_unmonitored: world_input(c, &drift, "detected_per_month_unmonitored", Unit, Some(0.0), ""),
-        act_when_degraded_above: world_input(c, &drift, "act_when_degraded_above", Unit, Some(0.0), ""),
+        decay_per_month_unmaintained: world_input(
+            c,
+            &drift,
+            "decay_per_month_unmaintained",
+            Unit,
+            Some(0.0),
+            "",
+        ),
+        remediation_months_per_severity: world_input(
+            c,
+            &drift,
+            "remediation_months_per_severity",
+            NonNeg,
+            Some(0.0),
+            "",
+        ),
+        detected_per_month_monitored: world_input(
+            c,
+            &drift,
+            "detected_per_month_monitored",
+            Unit,
+            Some(0.0),
+            "",
+        ),
+        detected_per_month_unmonitored: world_input(
+            c,
+            &drift,
+            "detected_per_month_unmonitored",
+            Unit,
+            Some(0.0),
+            "",
+        ),
+        act_when_degraded_above: world_input(
+            c,
+            &drift,
+            "act_when_degraded_above",
+            Unit,
+            Some(0.0),
+            "",
+        ),
         project_size_months: event_dist(c, &roadmap, "project_size_months", NonNeg, 0.0),
         severity: event_dist(c, &drift, "severity", Unit, 0.0),
     };
@@ -732,7 +1058,11 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
     Some(Scenario {
         name,
         description,
-        simulation: Simulation { horizon_months: horizon? as u32, trials: trials?, seed: seed? },
+        simulation: Simulation {
+            horizon_months: horizon? as u32,
+            trials: trials?,
+            seed: seed?,
+        },
         include_business_impact: include_business_impact?,
         inputs: std::mem::take(&mut c.inputs),
         world: w,
@@ -757,16 +1087,27 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
         c.err(0..0, "engagements", "the scenario defines no engagements; add at least one [engagements.NAME] table with kind = \"freelance\" or \"employee\"");
         return Vec::new();
     };
-    let Some(table) = c.table(v, "engagements") else { return Vec::new() };
+    let Some(table) = c.table(v, "engagements") else {
+        return Vec::new();
+    };
     let mut raws: Vec<RawEngagement<'_, '_>> = Vec::new();
     for (k, v) in table.iter() {
         let name = k.get_ref().to_string();
         if let Some(t) = c.table(v, &format!("engagements.{name}")) {
-            raws.push(RawEngagement { name, table: t, span: k.span(), parent: None });
+            raws.push(RawEngagement {
+                name,
+                table: t,
+                span: k.span(),
+                parent: None,
+            });
         }
     }
     if raws.is_empty() {
-        c.err(v.span(), "engagements", "the scenario defines no engagements; add at least one [engagements.NAME] table");
+        c.err(
+            v.span(),
+            "engagements",
+            "the scenario defines no engagements; add at least one [engagements.NAME] table",
+        );
     }
     // Resolve `extends`.
     let names: Vec<String> = raws.iter().map(|r| r.name.clone()).collect();
@@ -782,7 +1123,14 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                         bad[i] = true;
                     }
                     None => {
-                        c.err(ev.span(), &path, format!("no engagement named \"{target}\"; defined: {}", list(&names.iter().map(String::as_str).collect::<Vec<_>>())));
+                        c.err(
+                            ev.span(),
+                            &path,
+                            format!(
+                                "no engagement named \"{target}\"; defined: {}",
+                                list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                            ),
+                        );
                         bad[i] = true;
                     }
                 }
@@ -799,8 +1147,14 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
         while let Some(p) = raws[at].parent {
             if seen.contains(&p) {
                 if p == i {
-                    let chain: Vec<&str> = seen.iter().chain(std::iter::once(&p)).map(|j| raws[*j].name.as_str()).collect();
-                    let span = get(raws[i].table, "extends").map(|v| v.span()).unwrap_or(raws[i].span.clone());
+                    let chain: Vec<&str> = seen
+                        .iter()
+                        .chain(std::iter::once(&p))
+                        .map(|j| raws[*j].name.as_str())
+                        .collect();
+                    let span = get(raws[i].table, "extends")
+                        .map(|v| v.span())
+                        .unwrap_or(raws[i].span.clone());
                     c.err(span, &format!("engagements.{}.extends", raws[i].name), format!("`extends` forms a cycle: {}; one of them must set its own `kind` instead", chain.join(" -> ")));
                 }
                 bad[i] = true;
@@ -834,7 +1188,10 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
         let root_name = raws[root_ix].name.clone();
         let base = format!("engagements.{name}");
         // The closest table in the chain that sets `key`.
-        let find = |key: &str| ch.iter().find_map(|j| get(raws[*j].table, key).map(|v| (*j, v)));
+        let find = |key: &str| {
+            ch.iter()
+                .find_map(|j| get(raws[*j].table, key).map(|v| (*j, v)))
+        };
         // kind
         let kind = match find("kind") {
             Some((j, v)) => {
@@ -872,13 +1229,27 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 c.err(k.span(), &format!("{base}.{key}"), format!("`{key}` is a key of {other_word} engagements, but `{name}` is {a_kind} engagement; its keys are {}", list(&[COMMON_ENGAGEMENT_KEYS, own].concat())));
             } else {
                 let allowed = [COMMON_ENGAGEMENT_KEYS, own].concat();
-                let hint = suggestion(key, &allowed).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                c.err(k.span(), &format!("{base}.{key}"), format!("unknown key `{key}` in {a_kind} engagement; {hint}valid keys are {}", list(&allowed)));
+                let hint = suggestion(key, &allowed)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                c.err(
+                    k.span(),
+                    &format!("{base}.{key}"),
+                    format!(
+                        "unknown key `{key}` in {a_kind} engagement; {hint}valid keys are {}",
+                        list(&allowed)
+                    ),
+                );
             }
         }
         // Per-trial parameters: the closest table that sets the key owns the
         // input; the stream is the root's, so extending engagements share draws.
-        let mut param = |c: &mut Ctx<'_>, key: &'static str, domain: Domain, default: Option<f64>, example: &str| -> InputId {
+        let mut param = |c: &mut Ctx<'_>,
+                         key: &'static str,
+                         domain: Domain,
+                         default: Option<f64>,
+                         example: &str|
+         -> InputId {
             let (owner, v) = match find(key) {
                 Some((j, v)) => (j, Some(v)),
                 None => (root_ix, None),
@@ -895,7 +1266,11 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                     None
                 }
             };
-            let id = c.push_input(path, dist.unwrap_or(Dist::fixed(0.0)), &format!("engagements.{root_name}.{key}"));
+            let id = c.push_input(
+                path,
+                dist.unwrap_or(Dist::fixed(0.0)),
+                &format!("engagements.{root_name}.{key}"),
+            );
             memo.insert((owner, key), id);
             id
         };
@@ -904,24 +1279,44 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
         let rework_multiplier = param(c, "rework_multiplier", NonNeg, Some(1.0), "");
         let ev = |key: &str, c: &mut Ctx<'_>| -> Dist {
             match find(key) {
-                Some((j, v)) => c.dist(v, &format!("engagements.{}.{key}", raws[j].name), NonNeg).unwrap_or(Dist::fixed(0.0)),
+                Some((j, v)) => c
+                    .dist(v, &format!("engagements.{}.{key}", raws[j].name), NonNeg)
+                    .unwrap_or(Dist::fixed(0.0)),
                 None => Dist::fixed(0.0),
             }
         };
         let kind = if is_freelance {
             EngagementKind::Freelance(Freelance {
-                hourly_rate: param(c, "hourly_rate", NonNeg, None, "{ dist = \"lognormal\", median = 120, p90 = 200 }"),
+                hourly_rate: param(
+                    c,
+                    "hourly_rate",
+                    NonNeg,
+                    None,
+                    "{ dist = \"lognormal\", median = 120, p90 = 200 }",
+                ),
                 max_hours_per_month: param(c, "max_hours_per_month", NonNeg, Some(160.0), ""),
                 platform_fee: param(c, "platform_fee", NonNeg, Some(0.0), ""),
                 engagement_fee: param(c, "engagement_fee", NonNeg, Some(0.0), ""),
                 exit_per_month: param(c, "exit_per_month", Unit, Some(0.0), ""),
                 returns_for_follow_up: param(c, "returns_for_follow_up", Unit, Some(0.0), ""),
-                retainer_hours_per_month: param(c, "retainer_hours_per_month", NonNeg, Some(0.0), ""),
+                retainer_hours_per_month: param(
+                    c,
+                    "retainer_hours_per_month",
+                    NonNeg,
+                    Some(0.0),
+                    "",
+                ),
                 time_to_engage_months: ev("time_to_engage_months", c),
             })
         } else {
             EngagementKind::Employee(Employee {
-                annual_salary: param(c, "annual_salary", NonNeg, None, "{ dist = \"lognormal\", median = 150000, p90 = 215000 }"),
+                annual_salary: param(
+                    c,
+                    "annual_salary",
+                    NonNeg,
+                    None,
+                    "{ dist = \"lognormal\", median = 150000, p90 = 215000 }",
+                ),
                 overhead: param(c, "overhead", NonNeg, Some(0.0), ""),
                 tools_per_year: param(c, "tools_per_year", NonNeg, Some(0.0), ""),
                 recruiting_fee: param(c, "recruiting_fee", NonNeg, Some(0.0), ""),
@@ -935,11 +1330,15 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
         // Scope.
         let scope = match find("scope") {
             Some((j, v)) => parse_scope(c, v, &format!("engagements.{}.scope", raws[j].name)),
-            None if is_freelance => Scope::of(&[WorkKind::Build, WorkKind::Roadmap, WorkKind::Remediation]),
+            None if is_freelance => {
+                Scope::of(&[WorkKind::Build, WorkKind::Roadmap, WorkKind::Remediation])
+            }
             None => Scope::of(&WorkKind::ALL),
         };
         let monitoring = match find("monitoring") {
-            Some((j, v)) => c.boolean(v, &format!("engagements.{}.monitoring", raws[j].name)).unwrap_or(false),
+            Some((j, v)) => c
+                .boolean(v, &format!("engagements.{}.monitoring", raws[j].name))
+                .unwrap_or(false),
             None => scope.has(WorkKind::Maintenance),
         };
         let streams = EventStreams {
@@ -947,7 +1346,19 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
             returns: name_hash(&format!("engagements.{root_name}#return")),
             leave: name_hash(&format!("engagements.{root_name}#leave")),
         };
-        out.push((name.clone(), Engagement { name, root: root_ix, scope, monitoring, documentation, rework_multiplier, kind, streams }));
+        out.push((
+            name.clone(),
+            Engagement {
+                name,
+                root: root_ix,
+                scope,
+                monitoring,
+                documentation,
+                rework_multiplier,
+                kind,
+                streams,
+            },
+        ));
     }
     out
 }
@@ -965,8 +1376,14 @@ fn parse_scope(c: &mut Ctx<'_>, v: &Val<'_>, path: &str) -> Scope {
             match WorkKind::from_name(s) {
                 Some(k) => kinds.push(k),
                 None => {
-                    let hint = suggestion(s, &WorkKind::ALL.map(WorkKind::name)).map(|x| format!("did you mean \"{x}\"? ")).unwrap_or_default();
-                    c.err(item.span(), &p, format!("unknown kind of work \"{s}\"; {hint}valid kinds: {valid}"));
+                    let hint = suggestion(s, &WorkKind::ALL.map(WorkKind::name))
+                        .map(|x| format!("did you mean \"{x}\"? "))
+                        .unwrap_or_default();
+                    c.err(
+                        item.span(),
+                        &p,
+                        format!("unknown kind of work \"{s}\"; {hint}valid kinds: {valid}"),
+                    );
                 }
             }
         }
@@ -974,17 +1391,32 @@ fn parse_scope(c: &mut Ctx<'_>, v: &Val<'_>, path: &str) -> Scope {
     Scope::of(&kinds)
 }
 
-fn strategies(c: &mut Ctx<'_>, root: &DeTable<'_>, engagements: &[(String, Engagement)]) -> Option<Vec<Strategy>> {
+fn strategies(
+    c: &mut Ctx<'_>,
+    root: &DeTable<'_>,
+    engagements: &[(String, Engagement)],
+) -> Option<Vec<Strategy>> {
     let Some(v) = get(root, "strategies") else {
         c.err(0..0, "strategies", "the scenario defines no strategies; add at least one [[strategies]] with a name and phases = [{ engagement = \"...\" }]");
         return None;
     };
     let DeValue::Array(arr) = v.get_ref() else {
-        c.err(v.span(), "strategies", format!("expected an array of tables ([[strategies]]), found {}", type_name(v.get_ref())));
+        c.err(
+            v.span(),
+            "strategies",
+            format!(
+                "expected an array of tables ([[strategies]]), found {}",
+                type_name(v.get_ref())
+            ),
+        );
         return None;
     };
     if arr.is_empty() {
-        c.err(v.span(), "strategies", "the scenario defines no strategies; add at least one [[strategies]]");
+        c.err(
+            v.span(),
+            "strategies",
+            "the scenario defines no strategies; add at least one [[strategies]]",
+        );
         return None;
     }
     if arr.len() > LIMIT_STRATEGIES {
@@ -995,22 +1427,43 @@ fn strategies(c: &mut Ctx<'_>, root: &DeTable<'_>, engagements: &[(String, Engag
     let mut ok = true;
     for (si, sv) in arr.iter().enumerate() {
         let spath = format!("strategies[{si}]");
-        let Some(t) = c.table(sv, &spath) else { ok = false; continue };
+        let Some(t) = c.table(sv, &spath) else {
+            ok = false;
+            continue;
+        };
         c.check_keys(t, &spath, STRATEGY_KEYS, "a strategy");
         let name = match get(t, "name") {
-            Some(nv) => c.string(nv, &format!("{spath}.name"), "the strategy's name as a string").map(str::to_string),
+            Some(nv) => c
+                .string(
+                    nv,
+                    &format!("{spath}.name"),
+                    "the strategy's name as a string",
+                )
+                .map(str::to_string),
             None => {
-                c.err(sv.span(), &format!("{spath}.name"), "every strategy needs a `name`");
+                c.err(
+                    sv.span(),
+                    &format!("{spath}.name"),
+                    "every strategy needs a `name`",
+                );
                 None
             }
         };
         if let Some(d) = get(t, "description") {
-            c.string(d, &format!("{spath}.description"), "a description as a string");
+            c.string(
+                d,
+                &format!("{spath}.description"),
+                "a description as a string",
+            );
         }
-        if let (Some(n), Some(nv)) = (&name, get(t, "name")) {
-            if out.iter().any(|s| &s.name == n) {
-                c.err(nv.span(), &format!("{spath}.name"), format!("duplicate strategy name \"{n}\"; each strategy needs its own name"));
-            }
+        if let (Some(n), Some(nv)) = (&name, get(t, "name"))
+            && out.iter().any(|s| &s.name == n)
+        {
+            c.err(
+                nv.span(),
+                &format!("{spath}.name"),
+                format!("duplicate strategy name \"{n}\"; each strategy needs its own name"),
+            );
         }
         let ppath = format!("{spath}.phases");
         let phases = match get(t, "phases") {
@@ -1018,26 +1471,33 @@ fn strategies(c: &mut Ctx<'_>, root: &DeTable<'_>, engagements: &[(String, Engag
                 c.err(sv.span(), &ppath, "every strategy needs `phases`, e.g. phases = [{ engagement = \"freelancer\" }]");
                 None
             }
-            Some(pv) => match pv.get_ref() {
-                DeValue::Array(pa) if pa.is_empty() => {
-                    c.err(pv.span(), &ppath, "a strategy needs at least one phase, e.g. phases = [{ engagement = \"freelancer\" }]");
-                    None
-                }
-                DeValue::Array(pa) => {
-                    let mut phases = Vec::new();
-                    let last = pa.len() - 1;
-                    for (pi, phv) in pa.iter().enumerate() {
-                        let php = format!("{ppath}[{pi}]");
-                        let Some(pt) = c.table(phv, &php) else { continue };
-                        c.check_keys(pt, &php, PHASE_KEYS, "a phase");
-                        let engagement = match get(pt, "engagement") {
-                            None => {
-                                c.err(phv.span(), &format!("{php}.engagement"), "every phase needs an `engagement`");
-                                None
-                            }
-                            Some(ev) => {
-                                let ep = format!("{php}.engagement");
-                                c.string(ev, &ep, "the name of an engagement").and_then(|n| {
+            Some(pv) => {
+                match pv.get_ref() {
+                    DeValue::Array(pa) if pa.is_empty() => {
+                        c.err(pv.span(), &ppath, "a strategy needs at least one phase, e.g. phases = [{ engagement = \"freelancer\" }]");
+                        None
+                    }
+                    DeValue::Array(pa) => {
+                        let mut phases = Vec::new();
+                        let last = pa.len() - 1;
+                        for (pi, phv) in pa.iter().enumerate() {
+                            let php = format!("{ppath}[{pi}]");
+                            let Some(pt) = c.table(phv, &php) else {
+                                continue;
+                            };
+                            c.check_keys(pt, &php, PHASE_KEYS, "a phase");
+                            let engagement = match get(pt, "engagement") {
+                                None => {
+                                    c.err(
+                                        phv.span(),
+                                        &format!("{php}.engagement"),
+                                        "every phase needs an `engagement`",
+                                    );
+                                    None
+                                }
+                                Some(ev) => {
+                                    let ep = format!("{php}.engagement");
+                                    c.string(ev, &ep, "the name of an engagement").and_then(|n| {
                                     let found = engagements.iter().position(|(en, _)| en == n);
                                     if found.is_none() {
                                         let names: Vec<&str> = engagements.iter().map(|(n, _)| n.as_str()).collect();
@@ -1048,31 +1508,35 @@ fn strategies(c: &mut Ctx<'_>, root: &DeTable<'_>, engagements: &[(String, Engag
                                     }
                                     found
                                 })
+                                }
+                            };
+                            let until = match get(pt, "until") {
+                                None if pi != last => {
+                                    c.err(phv.span(), &format!("{php}.until"), "every phase but the last needs `until`: \"launch\", \"traction\" or { month = N }");
+                                    None
+                                }
+                                None => None,
+                                Some(uv) if pi == last => {
+                                    c.err(uv.span(), &format!("{php}.until"), "the last phase cannot have `until`: nothing follows it; remove it or add a phase after");
+                                    None
+                                }
+                                Some(uv) => parse_until(c, uv, &format!("{php}.until")),
+                            };
+                            if let Some(e) = engagement {
+                                phases.push(Phase {
+                                    engagement: e,
+                                    until,
+                                });
                             }
-                        };
-                        let until = match get(pt, "until") {
-                            None if pi != last => {
-                                c.err(phv.span(), &format!("{php}.until"), "every phase but the last needs `until`: \"launch\", \"traction\" or { month = N }");
-                                None
-                            }
-                            None => None,
-                            Some(uv) if pi == last => {
-                                c.err(uv.span(), &format!("{php}.until"), "the last phase cannot have `until`: nothing follows it; remove it or add a phase after");
-                                None
-                            }
-                            Some(uv) => parse_until(c, uv, &format!("{php}.until")),
-                        };
-                        if let Some(e) = engagement {
-                            phases.push(Phase { engagement: e, until });
                         }
+                        Some(phases)
                     }
-                    Some(phases)
+                    other => {
+                        c.err(pv.span(), &ppath, format!("expected an array of phases such as [{{ engagement = \"freelancer\", until = \"traction\" }}, {{ engagement = \"engineer\" }}], found {}", type_name(other)));
+                        None
+                    }
                 }
-                other => {
-                    c.err(pv.span(), &ppath, format!("expected an array of phases such as [{{ engagement = \"freelancer\", until = \"traction\" }}, {{ engagement = \"engineer\" }}], found {}", type_name(other)));
-                    None
-                }
-            },
+            }
         };
         match (name, phases) {
             (Some(name), Some(phases)) => out.push(Strategy { name, phases }),
@@ -1089,14 +1553,20 @@ fn parse_until(c: &mut Ctx<'_>, v: &Val<'_>, path: &str) -> Option<Until> {
             "launch" => Some(Until::Launch),
             "traction" => Some(Until::Traction),
             other => {
-                c.err(v.span(), path, format!("unknown condition \"{other}\"; valid: {help}"));
+                c.err(
+                    v.span(),
+                    path,
+                    format!("unknown condition \"{other}\"; valid: {help}"),
+                );
                 None
             }
         },
         DeValue::Table(t) => {
             c.check_keys(t, path, &["month"], "an `until` condition");
             match get(t, "month") {
-                Some(m) => c.integer(m, &format!("{path}.month"), 1, LIMIT_HORIZON).map(|n| Until::Month(n as u32)),
+                Some(m) => c
+                    .integer(m, &format!("{path}.month"), 1, LIMIT_HORIZON)
+                    .map(|n| Until::Month(n as u32)),
                 None => {
                     c.err(v.span(), path, format!("expected {help}"));
                     None
@@ -1104,7 +1574,11 @@ fn parse_until(c: &mut Ctx<'_>, v: &Val<'_>, path: &str) -> Option<Until> {
             }
         }
         other => {
-            c.err(v.span(), path, format!("expected {help}, found {}", type_name(other)));
+            c.err(
+                v.span(),
+                path,
+                format!("expected {help}, found {}", type_name(other)),
+            );
             None
         }
     }
