@@ -104,7 +104,8 @@ mod tests {
         assert_eq!(ix.locate(t, 4), (1, 5));
         assert_eq!(ix.locate(t, 6), (2, 1));
         assert_eq!(ix.locate(t, 11), (2, 6));
-        assert_eq!(ix.locate(t, 13), (4, 1));
+        assert_eq!(ix.locate(t, 13), (3, 1));
+        assert_eq!(ix.locate(t, 14), (4, 1));
         assert_eq!(ix.locate(t, 99), (4, 2));
     }
 }

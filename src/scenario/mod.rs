@@ -243,3 +243,48 @@ impl Scenario {
         parse_scenario(text, file)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_scenarios_parse() {
+        for (text, file) in [
+            (DEFAULT_SCENARIO, "default.toml"),
+            (STARTER_SCENARIO, "starter.toml"),
+        ] {
+            let sc = Scenario::from_toml(text, file).unwrap_or_else(|e| panic!("{e}"));
+            let names: Vec<&str> = sc.strategies.iter().map(|s| s.name.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "Freelance",
+                    "Freelance on retainer",
+                    "Dedicated engineer",
+                    "Freelance, then hire"
+                ]
+            );
+            assert_eq!(sc.engagements.len(), 3);
+            // The retainer engagement shares the freelancer's root and its draws.
+            let (f, r) = (&sc.engagements[0], &sc.engagements[1]);
+            assert_eq!(r.root, 0);
+            assert_eq!(f.streams.search, r.streams.search);
+            assert_eq!(f.documentation, r.documentation);
+            assert!(!f.monitoring && r.monitoring);
+            assert!(r.scope.has(WorkKind::Maintenance) && !f.scope.has(WorkKind::Maintenance));
+        }
+    }
+
+    #[test]
+    fn every_input_has_a_distinct_key() {
+        let sc = Scenario::from_toml(DEFAULT_SCENARIO, "default.toml").expect("default");
+        let mut keys: Vec<&str> = sc.inputs.iter().map(|i| i.key.as_str()).collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+        assert!(keys.contains(&"engagements.freelancer_on_retainer.retainer_hours_per_month"));
+        assert!(keys.contains(&"engagements.engineer.annual_salary"));
+    }
+}
