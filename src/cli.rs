@@ -194,11 +194,20 @@ fn init_command(path: &Path) -> Result<(), CliError> {
         )));
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            CliError::Input(format!(
+                "cannot create the directory {} for {}: {e}; give a path in a writable directory",
+                parent.display(),
+                path.display()
+            ))
+        })?;
     }
-    std::fs::write(path, STARTER_SCENARIO)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(path, STARTER_SCENARIO).map_err(|e| {
+        CliError::Input(format!(
+            "cannot write {}: {e}; give a path in a writable directory",
+            path.display()
+        ))
+    })?;
     println!(
         "Wrote a starter scenario to {}.\nEdit it, check it with `tcosim validate {0}`, then run `tcosim run {0}`.",
         path.display()

@@ -24,6 +24,10 @@ impl StagedDir {
     /// Creates the temporary directory; fails early (before any simulation)
     /// when the target cannot be written.
     pub fn new(target: &Path) -> Result<StagedDir> {
+        // `results/.` and `results/x/` name the same directories as
+        // `results` and `results/x`: normalise before taking the name.
+        let normalised: PathBuf = target.components().collect();
+        let target = normalised.as_path();
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
