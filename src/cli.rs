@@ -260,7 +260,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(h) = args.horizon {
         plan.horizon = h;
     }
-    let need = plan.memory_estimate(sc.strategies.len());
+    let need = plan.memory_estimate(&sc);
     let have = available_memory().unwrap_or(8 << 30);
     if need > have / 10 * 8 {
         return Err(CliError::Input(format!(
@@ -314,16 +314,20 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
             pb.set_position(done);
         }
     };
-    let results = pool.install(|| engine::run(&sc, plan, &progress));
+    let dir = staged.path();
+    let trials_path = dir.join("trials.csv");
+    let mut rows = report::csv::TrialsFile::create(&trials_path)?;
+    let results = pool
+        .install(|| engine::run_streaming(&sc, plan, Some(&mut rows), &progress))
+        .with_context(|| format!("cannot write {}", trials_path.display()))?;
+    rows.finish()?;
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
 
     let summaries = stats::summarize(&results);
-    let bands = pool.install(|| stats::monthly(&results));
-    let dir = staged.path();
+    let bands = stats::monthly(&results);
     report::csv::write_summary(&dir.join("summary.csv"), &summaries)?;
-    report::csv::write_trials(&dir.join("trials.csv"), &results)?;
     report::csv::write_monthly(&dir.join("monthly.csv"), &results, &bands)?;
     let manifest = Manifest {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),

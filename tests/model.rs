@@ -2,8 +2,8 @@
 //! "Invariants the tests must pin"). Each test would fail on a wrong engine.
 
 use tcosim::Scenario;
-use tcosim::engine::{self, Results, RunPlan};
-use tcosim::model::{CATEGORIES, World, cat};
+use tcosim::engine::{self, RunPlan};
+use tcosim::model::{CATEGORIES, Outcome, World, cat};
 use tcosim::scenario::DEFAULT_SCENARIO;
 
 /// Every input fixed; no drift, roadmap, rework, fees, attrition or exits;
@@ -73,14 +73,40 @@ fn edit(text: &str, edits: &[(&str, &str)]) -> String {
     })
 }
 
-fn run(sc: &Scenario) -> Results {
-    engine::run(sc, RunPlan::from_scenario(sc), &|_| {})
+/// Every outcome and monthly path of a run, trial-major.
+struct Full {
+    strategies: usize,
+    outcomes: Vec<Outcome>,
+    cumulative: Vec<f64>,
 }
 
-fn run_trials(sc: &Scenario, trials: u64) -> Results {
-    let mut plan = RunPlan::from_scenario(sc);
-    plan.trials = trials;
-    engine::run(sc, plan, &|_| {})
+impl Full {
+    fn outcome(&self, t: usize, s: usize) -> &Outcome {
+        &self.outcomes[t * self.strategies + s]
+    }
+}
+
+fn run(sc: &Scenario) -> Full {
+    run_trials(sc, sc.simulation.trials)
+}
+
+fn run_trials(sc: &Scenario, trials: u64) -> Full {
+    let plan = RunPlan {
+        trials,
+        ..RunPlan::from_scenario(sc)
+    };
+    let mut full = Full {
+        strategies: sc.strategies.len(),
+        outcomes: Vec::new(),
+        cumulative: Vec::new(),
+    };
+    for t in 0..trials {
+        for (o, cum, _) in engine::trial_outcomes(sc, plan, t) {
+            full.outcomes.push(o);
+            full.cumulative.extend(cum);
+        }
+    }
+    full
 }
 
 fn close(a: f64, b: f64) {
@@ -224,11 +250,10 @@ fn mean_drift_events_over_live_months_is_months_times_rate() {
     );
     let sc = scenario(&text);
     let r = run_trials(&sc, 20_000);
-    let n = r.plan.trials as f64;
-    let mean: f64 = (0..r.plan.trials as usize)
+    let mean: f64 = (0..20_000)
         .map(|t| f64::from(r.outcome(t, 0).drift_events))
         .sum::<f64>()
-        / n;
+        / 20_000.0;
     let expected = 23.0 * 0.3;
     // Poisson: sd of the mean sqrt(6.9 / 20000) ~ 0.019; allow 4 sd.
     assert!((mean - expected).abs() < 0.08, "mean {mean} vs {expected}");
@@ -372,18 +397,54 @@ fn results_do_not_depend_on_the_thread_count() {
         trials: 1500,
         ..RunPlan::from_scenario(&sc)
     };
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap()
-        .install(|| engine::run(&sc, plan, &|_| {}));
-    let three = rayon::ThreadPoolBuilder::new()
-        .num_threads(3)
-        .build()
-        .unwrap()
-        .install(|| engine::run(&sc, plan, &|_| {}));
-    assert_eq!(one.outcomes, three.outcomes);
-    assert_eq!(one.cumulative, three.cumulative);
+    let with = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| engine::run(&sc, plan, &|_| {}))
+    };
+    let (one, three) = (with(1), with(3));
+    assert_eq!(one.totals, three.totals);
+    assert_eq!(one.input_values, three.input_values);
+    assert_eq!(one.agg, three.agg);
+}
+
+#[test]
+fn the_engine_agrees_with_trial_by_trial_simulation() {
+    let sc = scenario(DEFAULT_SCENARIO);
+    let plan = RunPlan {
+        trials: 700,
+        ..RunPlan::from_scenario(&sc)
+    };
+    let r = engine::run(&sc, plan, &|_| {});
+    let full = run_trials(&sc, 700);
+    let totals: Vec<f64> = full.outcomes.iter().map(|o| o.total).collect();
+    assert_eq!(r.totals, totals);
+    // Monthly means and the exact range of the sketches match the paths.
+    let (s_count, h) = (sc.strategies.len(), plan.horizon as usize);
+    for s in 0..s_count {
+        for m in [0, h / 2, h - 1] {
+            let xs: Vec<f64> = (0..700)
+                .map(|t| full.cumulative[(t * s_count + s) * h + m])
+                .collect();
+            let mean = xs.iter().sum::<f64>() / 700.0;
+            let k = s * h + m;
+            assert!((r.agg.sums.cost[k].mean(700) - mean).abs() < 1e-6 * mean.max(1.0));
+            let (lo, hi) = r.agg.cost[k].min_max();
+            assert_eq!(lo, xs.iter().copied().fold(f64::INFINITY, f64::min));
+            assert_eq!(hi, xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+            assert_eq!(r.agg.cost[k].count(), 700);
+        }
+    }
+    // Varying inputs are recorded per trial in scenario order.
+    assert_eq!(r.inputs.len() * 700, r.input_values.len());
+    assert!(
+        r.inputs
+            .iter()
+            .any(|k| k == "engagements.freelancer.hourly_rate")
+    );
+    assert!(!r.inputs.iter().any(|k| k == "project.target_launch_month"));
 }
 
 #[test]

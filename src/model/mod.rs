@@ -114,7 +114,8 @@ fn category(kind: WorkKind) -> usize {
 
 /// Simulates strategy `strategy` of `sc` in the trial whose world is `w`.
 /// Writes the cumulative cost at the end of each month into `cum` (its
-/// length is the horizon) and returns the outcome.
+/// length is the horizon) and the model quality `1 - d_u - d_d` at the end
+/// of each month into `quality` (same length), and returns the outcome.
 pub fn simulate(
     sc: &Scenario,
     w: &World,
@@ -122,6 +123,7 @@ pub fn simulate(
     seed: u64,
     trial: u64,
     cum: &mut [f64],
+    quality: &mut [f64],
 ) -> Outcome {
     let v = &w.values;
     let wi = &sc.world;
@@ -153,7 +155,7 @@ pub fn simulate(
         d_d: 0.0,
         out: Outcome::default(),
     };
-    sim.run(cum)
+    sim.run(cum, quality)
 }
 
 struct Sim<'a> {
@@ -374,7 +376,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn run(mut self, cum: &mut [f64]) -> Outcome {
+    fn run(mut self, cum: &mut [f64], quality: &mut [f64]) -> Outcome {
         let h = cum.len();
         let v = &self.w.values;
         let wi = &self.sc.world;
@@ -386,7 +388,7 @@ impl<'a> Sim<'a> {
         let cost_of_delay = v[wi.cost_of_delay_per_month];
         let target = v[wi.target_launch_month];
         let known_after = v[wi.traction_known_after_months].ceil();
-        for (m, cum_m) in cum.iter_mut().enumerate() {
+        for (m, (cum_m, quality_m)) in cum.iter_mut().zip(quality.iter_mut()).enumerate() {
             let mu = m as u32;
             // 1. Staffing.
             self.start_searches(mu);
@@ -551,6 +553,7 @@ impl<'a> Sim<'a> {
                 }
             }
             *cum_m = self.total();
+            *quality_m = 1.0 - self.d_u - self.d_d;
         }
         // 13. Unfinished work at the horizon.
         if !self.retired {

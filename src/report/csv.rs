@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::engine::Results;
-use crate::model::CATEGORIES;
+use crate::model::{CATEGORIES, Outcome};
 use crate::stats::{MonthBand, Summary};
 
 fn money(x: f64) -> String {
@@ -93,31 +93,67 @@ pub fn trials_header() -> Vec<&'static str> {
     h
 }
 
-/// Writes trials.csv: one row per trial and strategy, trial-major.
-pub fn write_trials(path: &Path, r: &Results) -> Result<()> {
-    let mut w = writer(path)?;
-    w.write_record(trials_header())?;
-    let mut fields: Vec<String> = Vec::with_capacity(21);
-    for t in 0..r.plan.trials as usize {
-        for (s, name) in r.strategies.iter().enumerate() {
-            let o = r.outcome(t, s);
-            fields.clear();
-            fields.push(t.to_string());
-            fields.push(name.clone());
-            fields.push(money(o.total));
-            fields.extend(o.costs.iter().map(|c| money(*c)));
-            fields.push(o.launch_month.map(|l| l.to_string()).unwrap_or_default());
-            fields.push(u8::from(o.retired).to_string());
-            fields.push(o.months_degraded.to_string());
-            fields.push(o.handovers.to_string());
-            fields.push(o.hires.to_string());
-            fields.push(o.engagements.to_string());
-            fields.push(format!("{:.4}", o.context_lost));
-            w.write_record(&fields)?;
-        }
+/// trials.csv, written as the run goes: the header first, then rows
+/// streamed by the engine in trial order.
+pub struct TrialsFile {
+    path: std::path::PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl TrialsFile {
+    /// Creates the file and writes the header.
+    pub fn create(path: &Path) -> Result<TrialsFile> {
+        let f = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, f);
+        let mut header = csv::Writer::from_writer(&mut out);
+        header.write_record(trials_header())?;
+        header.flush()?;
+        drop(header);
+        Ok(TrialsFile {
+            path: path.to_path_buf(),
+            out,
+        })
     }
-    w.flush()?;
-    Ok(())
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> Result<()> {
+        use std::io::Write;
+        self.out
+            .flush()
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+impl std::io::Write for TrialsFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Appends one trials.csv row.
+pub fn trial_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    trial: u64,
+    strategy: &str,
+    o: &Outcome,
+) -> csv::Result<()> {
+    let mut fields: Vec<String> = Vec::with_capacity(21);
+    fields.push(trial.to_string());
+    fields.push(strategy.to_string());
+    fields.push(money(o.total));
+    fields.extend(o.costs.iter().map(|c| money(*c)));
+    fields.push(o.launch_month.map(|l| l.to_string()).unwrap_or_default());
+    fields.push(u8::from(o.retired).to_string());
+    fields.push(o.months_degraded.to_string());
+    fields.push(o.handovers.to_string());
+    fields.push(o.hires.to_string());
+    fields.push(o.engagements.to_string());
+    fields.push(format!("{:.4}", o.context_lost));
+    w.write_record(&fields)
 }
 
 /// Writes monthly.csv: cumulative cost at the end of each month.

@@ -3,7 +3,11 @@
 //! Every reduction runs over trials in index order, so the figures are
 //! identical whatever the number of threads that produced the results.
 
+pub mod exact;
+pub mod sketch;
+
 use crate::engine::Results;
+use crate::model::CATEGORIES;
 
 /// Quantile `p` of sorted data, interpolating linearly between order
 /// statistics (Hyndman and Fan's type 7, the default of R and numpy).
@@ -74,25 +78,21 @@ pub struct Summary {
 /// Summaries of every strategy, in scenario order.
 pub fn summarize(r: &Results) -> Vec<Summary> {
     let n_s = r.n_strategies();
-    let n = r.plan.trials as usize;
+    let n = r.n_trials();
     let cheapest = prob_cheapest(r);
+    let sums = &r.agg.sums;
     (0..n_s)
         .map(|s| {
-            let mut v = r.totals(s);
-            let mean = mean(&v);
+            let mut v = r.totals_of(s);
+            let mean = sums.total[s].mean(n as u64);
             let var = if n > 1 {
                 v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
             } else {
                 0.0
             };
             let mut cats = [0.0; 11];
-            for t in 0..n {
-                for (c, x) in cats.iter_mut().zip(r.outcome(t, s).costs.iter()) {
-                    *c += x;
-                }
-            }
-            for c in cats.iter_mut() {
-                *c /= n as f64;
+            for (c, x) in cats.iter_mut().enumerate() {
+                *x = sums.category[s * CATEGORIES.len() + c].mean(n as u64);
             }
             v.sort_by(f64::total_cmp);
             let q = |p| quantile_sorted(&v, p);
@@ -124,14 +124,13 @@ pub fn summarize(r: &Results) -> Vec<Summary> {
 /// tied for the lowest share the trial equally.
 pub fn prob_cheapest(r: &Results) -> Vec<f64> {
     let n_s = r.n_strategies();
-    let n = r.plan.trials as usize;
+    let n = r.n_trials();
     let mut wins = vec![0.0; n_s];
-    for t in 0..n {
-        let row = &r.outcomes[t * n_s..(t + 1) * n_s];
-        let best = row.iter().map(|o| o.total).fold(f64::INFINITY, f64::min);
-        let tied = row.iter().filter(|o| o.total == best).count() as f64;
-        for (w, o) in wins.iter_mut().zip(row) {
-            if o.total == best {
+    for row in r.totals.chunks_exact(n_s) {
+        let best = row.iter().copied().fold(f64::INFINITY, f64::min);
+        let tied = row.iter().filter(|x| **x == best).count() as f64;
+        for (w, x) in wins.iter_mut().zip(row) {
+            if *x == best {
                 *w += 1.0 / tied;
             }
         }
@@ -139,32 +138,37 @@ pub fn prob_cheapest(r: &Results) -> Vec<f64> {
     wins.iter().map(|w| w / n as f64).collect()
 }
 
-/// Cumulative cost at the end of one month, across trials.
+/// Cumulative cost at the end of one month, across trials, and the mean
+/// model quality then.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthBand {
     pub strategy: usize,
     pub month: u32,
     pub mean: f64,
+    /// Percentiles from the month's sketch (within its documented error).
     pub p10: f64,
     pub p50: f64,
     pub p90: f64,
+    /// Mean of `1 - degradation` at the end of the month.
+    pub quality: f64,
 }
 
 /// Bands of cumulative cost for every strategy and month.
 pub fn monthly(r: &Results) -> Vec<MonthBand> {
-    let mut out = Vec::new();
-    for s in 0..r.n_strategies() {
-        for m in 0..r.plan.horizon as usize {
-            let mut v = r.cumulative_at(s, m);
-            let mean = mean(&v);
-            let q = quantiles_unsorted(&mut v, &[0.10, 0.50, 0.90]);
+    let a = &r.agg;
+    let mut out = Vec::with_capacity(a.strategies * a.horizon);
+    for s in 0..a.strategies {
+        for m in 0..a.horizon {
+            let k = s * a.horizon + m;
+            let sk = &a.cost[k];
             out.push(MonthBand {
                 strategy: s,
                 month: m as u32,
-                mean,
-                p10: q[0],
-                p50: q[1],
-                p90: q[2],
+                mean: a.sums.cost[k].mean(a.trials),
+                p10: sk.quantile(0.10),
+                p50: sk.quantile(0.50),
+                p90: sk.quantile(0.90),
+                quality: a.sums.quality[k].mean(a.trials),
             });
         }
     }
