@@ -227,6 +227,24 @@ fn gib(bytes: u64) -> String {
     format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
 }
 
+/// The files in a results directory, sorted, with `extra` (a file about
+/// to be written) included.
+fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
+    let mut files = vec![extra.to_string()];
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        files.push(if e.path().is_dir() {
+            format!("{name}/")
+        } else {
+            name
+        });
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
@@ -329,6 +347,8 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
     let bands = stats::monthly(&results);
     report::csv::write_summary(&dir.join("summary.csv"), &summaries)?;
     report::csv::write_monthly(&dir.join("monthly.csv"), &results, &bands)?;
+    report::csv::write_quality(&dir.join("quality.csv"), &results, &bands)?;
+    std::fs::write(dir.join("scenario.toml"), &text).context("cannot write scenario.toml")?;
     let manifest = Manifest {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_name: sc.name.clone(),
@@ -340,9 +360,7 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
         threads,
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         wall_seconds: (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        files: ["summary.csv", "trials.csv", "monthly.csv", "manifest.json"]
-            .map(String::from)
-            .to_vec(),
+        files: files_in(dir, "manifest.json")?,
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
     let target = staged.commit()?;
@@ -351,7 +369,8 @@ more than the {} this machine has available; use fewer trials (--trials) or a sh
         print!("{}", report::terminal::summary_table(&summaries));
         println!();
         println!(
-            "Wrote summary.csv, trials.csv, monthly.csv and manifest.json to {} in {:.2} s",
+            "Wrote {} to {} in {:.2} s",
+            manifest.files.join(", "),
             target.display(),
             clock.elapsed().as_secs_f64()
         );

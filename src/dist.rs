@@ -112,6 +112,18 @@ impl Dist {
         }
     }
 
+    /// The median, estimated from 4001 draws of a fixed stream (exact for a
+    /// fixed value); deterministic.
+    pub fn median(&self) -> f64 {
+        if let Some(v) = self.fixed_value() {
+            return v;
+        }
+        let mut rng = crate::rng::stream(0, 0, crate::rng::name_hash("dist#median"), 0);
+        let mut v: Vec<f64> = (0..4001).map(|_| self.sample(&mut rng)).collect();
+        v.sort_by(f64::total_cmp);
+        v[2000]
+    }
+
     /// The smallest and largest values a draw can take (either may be
     /// infinite).
     pub fn support(&self) -> (f64, f64) {

@@ -1,4 +1,4 @@
-//! The CSV results: summary.csv, trials.csv, monthly.csv.
+//! The CSV results: summary.csv, trials.csv, monthly.csv, quality.csv.
 //!
 //! Money is written with two decimals, probabilities with six, so files are
 //! identical byte for byte across runs and open cleanly in pandas, R and
@@ -158,6 +158,27 @@ pub fn trial_row<W: std::io::Write>(
 
 /// Writes monthly.csv: cumulative cost at the end of each month.
 pub fn write_monthly(path: &Path, r: &Results, bands: &[MonthBand]) -> Result<()> {
+    write_bands(path, r, bands)?;
+    Ok(())
+}
+
+/// Writes quality.csv: mean model quality (1 - degradation) at the end of
+/// each month.
+pub fn write_quality(path: &Path, r: &Results, bands: &[MonthBand]) -> Result<()> {
+    let mut w = writer(path)?;
+    w.write_record(["strategy", "month", "mean_quality"])?;
+    for b in bands {
+        w.write_record([
+            r.strategies[b.strategy].clone(),
+            b.month.to_string(),
+            prob(b.quality),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_bands(path: &Path, r: &Results, bands: &[MonthBand]) -> Result<()> {
     let mut w = writer(path)?;
     w.write_record(["strategy", "month", "mean", "p10", "p50", "p90"])?;
     for b in bands {

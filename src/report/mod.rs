@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod manifest;
+pub mod rundata;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};

@@ -32,6 +32,9 @@ pub struct Input {
     pub dist: Dist,
     /// Hash of the stream name it is drawn from (see `rng`).
     pub stream: u64,
+    /// How the scenario wrote it (the value's text, or `default` when the
+    /// key was not given).
+    pub source: String,
 }
 
 /// The four kinds of work, in priority order.

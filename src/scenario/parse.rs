@@ -739,11 +739,31 @@ impl<'s> Ctx<'s> {
     }
 
     /// Registers an input sampled once per trial and returns its id.
-    fn push_input(&mut self, key: String, dist: Dist, stream_name: &str) -> InputId {
+    fn push_input(
+        &mut self,
+        key: String,
+        dist: Dist,
+        stream_name: &str,
+        source: Option<Range<usize>>,
+    ) -> InputId {
+        let source = match source {
+            Some(span) => self
+                .text
+                .get(span)
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => format!(
+                "{} (default)",
+                dist.fixed_value().map(fmt_num).unwrap_or_default()
+            ),
+        };
         self.inputs.push(Input {
             key,
             dist,
             stream: name_hash(stream_name),
+            source,
         });
         self.inputs.len() - 1
     }
@@ -789,7 +809,13 @@ fn world_input(
             None
         }
     };
-    c.push_input(path.clone(), dist.unwrap_or(Dist::fixed(0.0)), &path)
+    let source = s.value(key).map(|v| v.span());
+    c.push_input(
+        path.clone(),
+        dist.unwrap_or(Dist::fixed(0.0)),
+        &path,
+        source,
+    )
 }
 
 /// Reads a distribution drawn per event (not a per-trial input).
@@ -1270,6 +1296,7 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 path,
                 dist.unwrap_or(Dist::fixed(0.0)),
                 &format!("engagements.{root_name}.{key}"),
+                v.map(|v| v.span()),
             );
             memo.insert((owner, key), id);
             id
