@@ -6,6 +6,7 @@
 //! trial simulating every strategy month by month ([`model`]); statistics
 //! ([`stats`]) and outputs ([`report`]) are computed from the results.
 
+pub mod charts;
 pub mod cli;
 pub mod dist;
 pub mod engine;

@@ -37,13 +37,18 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The part of a stream key that does not depend on the counter: computed
+/// once per trial for streams drawn every month.
+#[inline]
+pub fn stream_prefix(seed: u64, trial: u64, stream: u64) -> u64 {
+    let h = mix64(seed ^ 0x5443_4f53_494d_0001);
+    mix64(mix64(h ^ trial) ^ stream)
+}
+
 /// A 64-bit key for `(seed, trial, stream, counter)`.
 #[inline]
 pub fn stream_key(seed: u64, trial: u64, stream: u64, counter: u64) -> u64 {
-    let mut h = mix64(seed ^ 0x5443_4f53_494d_0001);
-    h = mix64(h ^ trial);
-    h = mix64(h ^ stream);
-    mix64(h ^ counter)
+    mix64(stream_prefix(seed, trial, stream) ^ counter)
 }
 
 /// A generator for `(seed, trial, stream, counter)`.
@@ -57,7 +62,13 @@ pub fn stream(seed: u64, trial: u64, stream: u64, counter: u64) -> StreamRng {
 /// (resignations, exits) and the per-event return draws.
 #[inline]
 pub fn uniform(seed: u64, trial: u64, stream: u64, counter: u64) -> f64 {
-    let bits = mix64(stream_key(seed, trial, stream, counter) ^ 0x2545_f491_4f6c_dd1d);
+    uniform_at(stream_prefix(seed, trial, stream), counter)
+}
+
+/// [`uniform`] from a precomputed [`stream_prefix`]: the same value.
+#[inline]
+pub fn uniform_at(prefix: u64, counter: u64) -> f64 {
+    let bits = mix64(mix64(prefix ^ counter) ^ 0x2545_f491_4f6c_dd1d);
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -82,6 +93,8 @@ mod tests {
         let e = stream(1, 2, name_hash("x"), 1).next_u64();
         assert_eq!(a, b);
         assert!(a != c && a != d && a != e && c != d);
+        let p = stream_prefix(1, 2, name_hash("x"));
+        assert_eq!(uniform_at(p, 5), uniform(1, 2, name_hash("x"), 5));
     }
 
     #[test]

@@ -389,6 +389,12 @@ impl<'a> Sim<'a> {
         let target = v[wi.target_launch_month];
         let known_after = v[wi.traction_known_after_months].ceil();
         for (m, (cum_m, quality_m)) in cum.iter_mut().zip(quality.iter_mut()).enumerate() {
+            if self.retired {
+                // Nothing happens after retirement: costs stay where they are.
+                *cum_m = self.total();
+                *quality_m = 1.0;
+                continue;
+            }
             let mu = m as u32;
             // 1. Staffing.
             self.start_searches(mu);
@@ -529,19 +535,23 @@ impl<'a> Sim<'a> {
             }
             if let Some(mut g) = self.present.take() {
                 let en = self.eng(g.e);
-                let def = &self.sc.engagements[g.e];
-                let u = rng::uniform(self.seed, self.trial, def.streams.leave, m as u64);
+                let root = self.sc.engagements[g.e].root;
+                // The month's leaving draw, made only when it can matter.
+                let leaves = || {
+                    en.leave_per_month > 0.0
+                        && rng::uniform_at(en.leave_prefix, m as u64) < en.leave_per_month
+                };
                 if en.freelance {
                     let retained = en.retainer > 0.0 && self.launch.is_some();
                     if g.current && !retained && !self.called_for(g.e) {
                         self.depart(&g);
-                        self.last = Some((def.root, g.k));
-                    } else if u < en.leave_per_month {
+                        self.last = Some((root, g.k));
+                    } else if leaves() {
                         self.depart(&g);
                     } else {
                         self.present = Some(g);
                     }
-                } else if g.notice_left.is_none() && u < en.leave_per_month {
+                } else if g.notice_left.is_none() && leaves() {
                     if en.notice_months > 0.0 {
                         g.notice_left = Some(en.notice_months);
                         self.present = Some(g);

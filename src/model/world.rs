@@ -44,6 +44,8 @@ pub struct EngagementTrial {
     pub notice_months: f64,
     /// Severance cost when the product is retired (employee).
     pub severance: f64,
+    /// Prefix of this trial's leaving stream (see `rng::stream_prefix`).
+    pub leave_prefix: u64,
 }
 
 /// Per-trial state shared by every strategy.
@@ -150,6 +152,7 @@ impl World {
                 retainer: 0.0,
                 notice_months: 0.0,
                 severance: 0.0,
+                leave_prefix: rng::stream_prefix(seed, trial, e.streams.leave),
             };
             match &e.kind {
                 EngagementKind::Freelance(f) => {

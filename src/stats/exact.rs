@@ -5,17 +5,24 @@
 /// Fixed-point scale: 2^32 units per 1.0 (resolution about 2.3e-10).
 const SCALE: f64 = 4_294_967_296.0;
 
-/// A sum of `f64` values, exact to 2^-32 per value and independent of the
+/// A sum of `f64` values, exact to 2^-32 per value (each value truncated) and independent of the
 /// order of additions (integer addition is associative). Values up to
 /// 1e13 can be added 1e10 times without overflow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExactSum(i128);
 
 impl ExactSum {
-    /// Adds a value (rounded to the fixed-point resolution).
+    /// Adds a value (truncated to the fixed-point resolution, toward zero).
     #[inline]
     pub fn add(&mut self, x: f64) {
-        self.0 += (x * SCALE).round() as i128;
+        let y = x * SCALE;
+        // f64 -> i64 is one instruction; f64 -> i128 is a library call, so
+        // it is kept for values above about $2 billion.
+        self.0 += if y.abs() < 9.0e18 {
+            y as i64 as i128
+        } else {
+            y as i128
+        };
     }
 
     /// Adds another sum.

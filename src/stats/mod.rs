@@ -3,6 +3,7 @@
 //! Every reduction runs over trials in index order, so the figures are
 //! identical whatever the number of threads that produced the results.
 
+pub mod analysis;
 pub mod exact;
 pub mod sketch;
 

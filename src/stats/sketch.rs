@@ -89,7 +89,13 @@ impl Sketch {
     /// maximum (see [`Sketch::merge_range`]).
     #[inline]
     pub fn add_bucket(&mut self, b: u16) {
-        self.add_count(b, 1);
+        match usize::from(b.wrapping_sub(self.offset)) {
+            i if b >= self.offset && i < self.counts.len() => {
+                self.counts[i] += 1;
+                self.n += 1;
+            }
+            _ => self.add_count(b, 1),
+        }
     }
 
     /// Widens the exact range to include `[min, max]`.

@@ -1,0 +1,201 @@
+//! `cost_over_time`: cumulative cost by month, the median line and the
+//! P10-P90 band per strategy, with the target launch month marked.
+//!
+//! Months count from the start: month `k` is the end of the k-th month
+//! (`month = k - 1` in monthly.csv), so the target launch month `6` of a
+//! scenario sits at 6, and the cost at the horizon is the TCO.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::format::money_tick;
+use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
+use super::style::{self, *};
+use crate::report::rundata::RunData;
+
+/// Cumulative cost of one strategy at the end of one month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostPoint {
+    /// Months since the start (1 = the end of the first month).
+    pub end_of_month: u32,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// The data behind the chart: per strategy (scenario order), one point per
+/// month of the horizon, from monthly.csv.
+pub fn cost_over_time_series(data: &RunData) -> Vec<Vec<CostPoint>> {
+    (0..data.strategies.len())
+        .map(|s| {
+            (0..data.horizon as usize)
+                .map(|m| {
+                    let b = data.band(s, m);
+                    CostPoint {
+                        end_of_month: b.month + 1,
+                        mean: b.mean,
+                        p10: b.p10,
+                        p50: b.p50,
+                        p90: b.p90,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Where the median cumulative costs of two strategies part for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crossing {
+    /// The strategy whose median is lower at the horizon.
+    pub lower: usize,
+    /// The other one.
+    pub higher: usize,
+    /// The first month from which `lower` stays strictly below `higher`
+    /// until the horizon (1 when it is below throughout).
+    pub from_month: u32,
+}
+
+/// For every pair of strategies whose median cumulative costs differ at
+/// the horizon, the month from which the cheaper one stays below.
+pub fn median_crossings(data: &RunData) -> Vec<Crossing> {
+    let series = cost_over_time_series(data);
+    let mut out = Vec::new();
+    for a in 0..series.len() {
+        for b in a + 1..series.len() {
+            let (sa, sb) = (&series[a], &series[b]);
+            let (Some(la), Some(lb)) = (sa.last(), sb.last()) else {
+                continue;
+            };
+            let (lower, higher) = if la.p50 < lb.p50 {
+                (a, b)
+            } else if lb.p50 < la.p50 {
+                (b, a)
+            } else {
+                continue;
+            };
+            let (lo, hi) = (&series[lower], &series[higher]);
+            let mut from = lo.len();
+            while from > 0 && lo[from - 1].p50 < hi[from - 1].p50 {
+                from -= 1;
+            }
+            out.push(Crossing {
+                lower,
+                higher,
+                from_month: lo[from].end_of_month,
+            });
+        }
+    }
+    out
+}
+
+/// The label of the target launch month: fixed, or the median of its
+/// distribution.
+pub fn target_launch_label(data: &RunData) -> String {
+    let d = &data.scenario.inputs[data.scenario.world.target_launch_month].dist;
+    let m = data.target_launch_month();
+    let m = if m.fract() == 0.0 {
+        format!("{m:.0}")
+    } else {
+        format!("{m:.1}")
+    };
+    if d.is_fixed() {
+        format!("target launch: month {m}")
+    } else {
+        format!("target launch: month {m} (median)")
+    }
+}
+
+/// Draws the chart.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
+    let series = cost_over_time_series(data);
+    let horizon = data.horizon as f64;
+    let top = series
+        .iter()
+        .flatten()
+        .map(|p| p.p90.max(p.p50))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.05;
+    let mut legend: Vec<LegendEntry> = data
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(s, name)| LegendEntry::new(name, Marker::Line(style::strategy_color(s), None)))
+        .collect();
+    legend.push(LegendEntry::new(
+        "band: P10 to P90",
+        Marker::Swatch(MUTED, 2.0 * BAND_ALPHA),
+    ));
+    let plot = frame::layout(
+        area,
+        &Frame {
+            what: "Cumulative cost by month",
+            scenario: &data.name,
+            run: super::run_line(data),
+            legend,
+            note: Some(
+                "Lines: median (P50) cumulative cost of each strategy; bands: 80% of trials (P10 to P90)."
+                    .to_string(),
+            ),
+        },
+    )?;
+    let mut chart = frame::chart(&plot, 0.0..horizon, 0.0..top, Y_LABEL_AREA)?;
+    frame::mesh(
+        &mut chart,
+        &Axes {
+            x_desc: "Months since the start",
+            y_desc: "Cumulative cost",
+            x_fmt: &|x| format!("{x:.0}"),
+            y_fmt: &|y| money_tick(*y),
+            x_labels: (data.horizon as usize + 1).min(13),
+            y_labels: 8,
+            x_grid: true,
+            y_grid: true,
+        },
+    )?;
+    for (s, pts) in series.iter().enumerate() {
+        let mut band: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+            .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p90)))
+            .collect();
+        band.extend(pts.iter().rev().map(|p| (p.end_of_month as f64, p.p10)));
+        band.push((0.0, 0.0));
+        let color = style::strategy_color(s);
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(BAND_ALPHA).filled(),
+        )))?;
+    }
+    for (s, pts) in series.iter().enumerate() {
+        let line = std::iter::once((0.0, 0.0))
+            .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p50)))
+            .collect();
+        frame::line(
+            &mut chart,
+            line,
+            style::strategy_color(s).stroke_width(LINE_WIDTH),
+            None,
+        )?;
+    }
+    let target = data.target_launch_month();
+    if target > 0.0 && target <= horizon {
+        frame::line(
+            &mut chart,
+            vec![(target, 0.0), (target, top)],
+            INK.stroke_width(THIN_LINE),
+            Some(MARKER_DASH),
+        )?;
+        let right = target < 0.7 * horizon;
+        let (anchor, dx) = if right {
+            (HPos::Left, 6)
+        } else {
+            (HPos::Right, -6)
+        };
+        let font = style::text(ANNOTATION_SIZE, INK).pos(Pos::new(anchor, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((target, top)) + Text::new(target_launch_label(data), (dx, 4), font),
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Charts of a run, drawn from its [`RunData`] (the files the run wrote).
+//!
+//! Each chart is one function generic over the plotters backend, so it is
+//! written once and rendered both as PNG (1280x720) and as SVG. Styles are
+//! in [`style`]; what every chart shares (title block, legend strip above
+//! the plot, axes) is in [`frame`]. The data behind a chart (bins, bands,
+//! bars) comes from a pure function beside it, which the tests check
+//! against the CSV files.
+
+pub mod breakdown;
+pub mod cdf;
+pub mod compare;
+pub mod cost_over_time;
+pub mod distribution;
+pub mod format;
+pub mod frame;
+pub mod quality;
+pub mod style;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use breakdown::{Segment, breakdown_bars};
+pub use cost_over_time::{CostPoint, Crossing, cost_over_time_series, median_crossings};
+pub use distribution::{Bins, distribution_bins};
+pub use frame::DrawResult;
+
+use crate::report::rundata::RunData;
+
+/// Names of the charts of one run, in the order they are drawn.
+pub const RUN_CHARTS: [&str; 5] = [
+    "distribution",
+    "cdf",
+    "cost_over_time",
+    "breakdown",
+    "quality",
+];
+
+/// Names of the charts of a comparison.
+pub const COMPARE_CHARTS: [&str; 2] = ["compare_cdf", "compare_medians"];
+
+/// A chart and the data it shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Chart<'a> {
+    Distribution(&'a RunData),
+    Cdf(&'a RunData),
+    CostOverTime(&'a RunData),
+    Breakdown(&'a RunData),
+    Quality(&'a RunData),
+    CompareCdf(&'a [(String, RunData)]),
+    CompareMedians(&'a [(String, RunData)]),
+}
+
+impl<'a> Chart<'a> {
+    /// The charts of one run, in the order of [`RUN_CHARTS`].
+    pub fn of_run(data: &'a RunData) -> [Chart<'a>; 5] {
+        [
+            Chart::Distribution(data),
+            Chart::Cdf(data),
+            Chart::CostOverTime(data),
+            Chart::Breakdown(data),
+            Chart::Quality(data),
+        ]
+    }
+
+    /// The charts of a comparison of labelled runs, in the order of
+    /// [`COMPARE_CHARTS`].
+    pub fn of_comparison(runs: &'a [(String, RunData)]) -> [Chart<'a>; 2] {
+        [Chart::CompareCdf(runs), Chart::CompareMedians(runs)]
+    }
+
+    /// The file stem: `distribution`, `cdf`, ...
+    pub fn name(&self) -> &'static str {
+        match self {
+            Chart::Distribution(_) => RUN_CHARTS[0],
+            Chart::Cdf(_) => RUN_CHARTS[1],
+            Chart::CostOverTime(_) => RUN_CHARTS[2],
+            Chart::Breakdown(_) => RUN_CHARTS[3],
+            Chart::Quality(_) => RUN_CHARTS[4],
+            Chart::CompareCdf(_) => COMPARE_CHARTS[0],
+            Chart::CompareMedians(_) => COMPARE_CHARTS[1],
+        }
+    }
+
+    /// Draws the chart on any backend (without presenting it).
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        match *self {
+            Chart::Distribution(d) => distribution::draw(area, d),
+            Chart::Cdf(d) => cdf::draw(area, d),
+            Chart::CostOverTime(d) => cost_over_time::draw(area, d),
+            Chart::Breakdown(d) => breakdown::draw(area, d),
+            Chart::Quality(d) => quality::draw(area, d),
+            Chart::CompareCdf(r) => compare::draw_cdf(area, r),
+            Chart::CompareMedians(r) => compare::draw_medians(area, r),
+        }
+    }
+
+    /// The chart as SVG text (1280x720 user units).
+    pub fn to_svg(&self) -> Result<String> {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, style::SIZE).into_drawing_area();
+            self.draw(&area)
+                .map_err(|e| anyhow!("cannot draw the {} chart: {e}", self.name()))?;
+            area.present()
+                .map_err(|e| anyhow!("cannot finish the {} chart: {e}", self.name()))?;
+        }
+        Ok(out)
+    }
+
+    /// Writes the chart as a 1280x720 PNG file.
+    pub fn write_png(&self, path: &Path) -> Result<()> {
+        let area = BitMapBackend::new(path, style::SIZE).into_drawing_area();
+        self.draw(&area)
+            .map_err(|e| anyhow!("cannot draw the {} chart: {e}", self.name()))?;
+        area.present()
+            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// The run's circumstances for a subtitle.
+fn run_line(data: &RunData) -> String {
+    format::run_line(data.trials, data.horizon, data.seed)
+}
+
+/// Writes each chart as `dir/charts/NAME.png` and/or `.svg`; returns the
+/// files written.
+fn write_charts(charts: &[Chart], dir: &Path, png: bool, svg: bool) -> Result<Vec<PathBuf>> {
+    let out = dir.join("charts");
+    if png || svg {
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create the directory {}", out.display()))?;
+    }
+    let mut written = Vec::new();
+    for chart in charts {
+        if png {
+            let path = out.join(format!("{}.png", chart.name()));
+            chart.write_png(&path)?;
+            written.push(path);
+        }
+        if svg {
+            let path = out.join(format!("{}.svg", chart.name()));
+            std::fs::write(&path, chart.to_svg()?)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Draws every chart of a run into `dir/charts/`, as PNG and/or SVG.
+pub fn write_all(data: &RunData, dir: &Path, png: bool, svg: bool) -> Result<Vec<PathBuf>> {
+    write_charts(&Chart::of_run(data), dir, png, svg)
+}
+
+/// Draws `compare_cdf` and `compare_medians` of labelled runs into
+/// `dir/charts/`, as PNG and/or SVG.
+pub fn write_compare(
+    runs: &[(String, RunData)],
+    dir: &Path,
+    png: bool,
+    svg: bool,
+) -> Result<Vec<PathBuf>> {
+    write_charts(&Chart::of_comparison(runs), dir, png, svg)
+}
