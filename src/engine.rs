@@ -24,12 +24,16 @@ const CHUNK_VALUES: usize = 1 << 17;
 /// Most trials per chunk.
 const CHUNK_TRIALS: usize = 512;
 
-/// What to run.
+/// What to run: trials `first_trial .. first_trial + trials`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunPlan {
     pub trials: u64,
     pub horizon: u32,
     pub seed: u64,
+    /// Index of the first trial (0 for a whole run; later for precision
+    /// batches and shards, which use exactly the streams those trials have
+    /// in a whole run).
+    pub first_trial: u64,
 }
 
 impl RunPlan {
@@ -39,6 +43,7 @@ impl RunPlan {
             trials: sc.simulation.trials,
             horizon: sc.simulation.horizon_months,
             seed: sc.simulation.seed,
+            first_trial: 0,
         }
     }
 
@@ -154,6 +159,19 @@ pub struct Results {
 }
 
 impl Results {
+    /// Appends the results of the trials that follow these (a later batch
+    /// of the same scenario, seed and horizon).
+    pub fn append(&mut self, next: Results) {
+        debug_assert_eq!(
+            next.plan.first_trial,
+            self.plan.first_trial + self.plan.trials
+        );
+        self.plan.trials += next.plan.trials;
+        self.totals.extend(next.totals);
+        self.input_values.extend(next.input_values);
+        self.agg.merge(&next.agg);
+    }
+
     /// Number of strategies.
     pub fn n_strategies(&self) -> usize {
         self.strategies.len()
@@ -270,23 +288,46 @@ pub fn trial_outcomes(
         .collect()
 }
 
+/// Why a run stopped early.
+#[derive(Debug)]
+pub enum RunError {
+    /// The cancel flag was raised (Ctrl-C, SIGTERM).
+    Cancelled,
+    /// trials.csv could not be written.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Cancelled => write!(f, "interrupted"),
+            RunError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
 /// Runs `plan` on the current rayon pool; `progress` is told how many
 /// trials have finished after each wave of chunks.
 pub fn run(sc: &Scenario, plan: RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Results {
-    match run_streaming(sc, plan, None, progress) {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    match run_streaming(sc, plan, None, progress, &never) {
         Ok(r) => r,
-        Err(_) => unreachable!("a run without a row sink performs no I/O"),
+        Err(_) => unreachable!("a run without a row sink or a cancel signal cannot fail"),
     }
 }
 
 /// Runs `plan`, streaming trials.csv rows (without header) into `rows` in
-/// trial order when given.
+/// trial order when given. Stops between waves of chunks (a fraction of a
+/// second) once `cancel` is raised.
 pub fn run_streaming(
     sc: &Scenario,
     plan: RunPlan,
-    mut rows: Option<&mut dyn Write>,
+    mut rows: Option<&mut (dyn Write + Send)>,
     progress: &(dyn Fn(u64) + Sync),
-) -> std::io::Result<Results> {
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Results, RunError> {
     let s_count = sc.strategies.len();
     let h = plan.horizon as usize;
     let varying = varying_inputs(sc);
@@ -302,24 +343,29 @@ pub fn run_streaming(
         agg: Aggregates::new(s_count, h),
     };
     let want_rows = rows.is_some();
+    let (start, end) = (plan.first_trial, plan.first_trial + plan.trials);
     let mut c0 = 0;
     while c0 < chunks {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(RunError::Cancelled);
+        }
         let c1 = (c0 + wave).min(chunks);
         let outs: Vec<ChunkOut> = (c0..c1)
             .into_par_iter()
             .map(|c| {
+                let first = start + c * chunk;
                 simulate_chunk(
                     sc,
                     plan,
                     &varying,
-                    c * chunk,
-                    ((c + 1) * chunk).min(plan.trials),
+                    first,
+                    (first + chunk).min(end),
                     want_rows,
                 )
             })
             .collect();
         for out in outs {
-            fold(&mut res, out, &mut rows)?;
+            fold(&mut res, out, &mut rows).map_err(RunError::Io)?;
         }
         c0 = c1;
         progress((c1 * chunk).min(plan.trials));
@@ -330,7 +376,7 @@ pub fn run_streaming(
 fn fold(
     res: &mut Results,
     out: ChunkOut,
-    rows: &mut Option<&mut dyn Write>,
+    rows: &mut Option<&mut (dyn Write + Send)>,
 ) -> std::io::Result<()> {
     let agg = &mut res.agg;
     let sm = agg.strategies * agg.horizon;

@@ -39,16 +39,29 @@ const CENT_TOLERANCE: f64 = 0.02;
 /// Summary columns that must be in non-decreasing order.
 const ORDERED: [&str; 9] = ["min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max"];
 /// Every file of a result directory.
-const RESULT_FILES: [&str; 6] = [
+const RESULT_FILES: [&str; 10] = [
+    "comparison.csv",
+    "crossover.csv",
     "manifest.json",
     "monthly.csv",
+    "precision.csv",
     "quality.csv",
     "scenario.toml",
+    "sensitivity.csv",
     "summary.csv",
     "trials.csv",
 ];
 /// The result files that must not depend on the number of threads.
-const CSV_FILES: [&str; 4] = ["summary.csv", "trials.csv", "monthly.csv", "quality.csv"];
+const CSV_FILES: [&str; 8] = [
+    "summary.csv",
+    "trials.csv",
+    "monthly.csv",
+    "quality.csv",
+    "comparison.csv",
+    "precision.csv",
+    "crossover.csv",
+    "sensitivity.csv",
+];
 
 // ---------------------------------------------------------------- helpers
 

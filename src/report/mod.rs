@@ -1,6 +1,7 @@
 //! Outputs of a run. One small file per format; [`StagedDir`] makes the
 //! output directory appear whole or not at all.
 
+pub mod analysis;
 pub mod csv;
 pub mod manifest;
 pub mod rundata;

@@ -664,6 +664,7 @@ mod tests {
                 trials: n as u64,
                 horizon: 1,
                 seed: 0,
+                first_trial: 0,
             },
             totals,
             inputs: inputs.iter().map(|x| x.to_string()).collect(),
