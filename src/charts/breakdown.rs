@@ -3,6 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::format::short_money;
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
@@ -79,16 +80,30 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         "Mean cost per trial, by category",
     )?;
     let n = bars.len();
+    let value_font = style::text(ANNOTATION_SIZE, INK);
     for (i, bar) in bars.iter().enumerate() {
         let y = frame::row_y(i, n);
         let (y0, y1) = (y - 0.3, y + 0.3);
         for (c, seg) in bar.iter().enumerate() {
-            if seg.end > seg.start {
-                let r = [(seg.start, y0), (seg.end, y1)];
-                chart.draw_series([
-                    Rectangle::new(r, CATEGORY_COLORS[c].filled()),
-                    Rectangle::new(r, BACKGROUND.stroke_width(1)),
-                ])?;
+            if seg.end <= seg.start {
+                continue;
+            }
+            let r = [(seg.start, y0), (seg.end, y1)];
+            chart.draw_series([
+                Rectangle::new(r, CATEGORY_COLORS[c].filled()),
+                Rectangle::new(r, BACKGROUND.stroke_width(1)),
+            ])?;
+            // The value inside the segment when it fits.
+            let label = short_money(seg.end - seg.start);
+            let width = chart.backend_coord(&(seg.end, y)).0 - chart.backend_coord(&(seg.start, y)).0;
+            if plot.estimate_text_size(&label, &value_font)?.0 as i32 + 10 <= width {
+                let font = style::text(ANNOTATION_SIZE, style::text_on(CATEGORY_COLORS[c]))
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    ((seg.start + seg.end) / 2.0, y),
+                    font,
+                )))?;
             }
         }
         let font = style::bold(ANNOTATION_SIZE + 1.0, INK).pos(Pos::new(HPos::Left, VPos::Center));

@@ -12,10 +12,10 @@ use crate::report::rundata::RunData;
 use crate::stats::quantile_sorted;
 
 /// Points of the curve drawn for the distribution of `totals`: the
-/// quantile at 401 evenly spaced probabilities, from `lo` and cut at `hi`
+/// quantile at 201 evenly spaced probabilities, from `lo` and cut at `hi`
 /// (where the curve ends at the share of totals at most `hi`).
 pub fn cdf_points(totals: &[f64], lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    const STEPS: usize = 400;
+    const STEPS: usize = 200;
     let mut sorted = totals.to_vec();
     sorted.sort_by(f64::total_cmp);
     if sorted.is_empty() {
@@ -57,6 +57,7 @@ pub(crate) fn draw_curves<DB: DrawingBackend>(
             y_labels: 11,
             x_grid: true,
             y_grid: false,
+            y_ticks: true,
         },
     )?;
     frame::y_guides(

@@ -6,6 +6,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::cdf::draw_curves;
 use super::distribution::{clip_note, distribution_bins};
@@ -32,7 +33,8 @@ fn color_of(union: &[String], strategy: &str) -> RGBColor {
     style::strategy_color(union.iter().position(|s| s == strategy).unwrap_or(0))
 }
 
-/// The title parts shared by both charts: scenario names and the runs.
+/// The title parts shared by both charts: scenario names and a count of
+/// runs (each run's trials and horizon are in the legend).
 fn frame_text(runs: &[(String, RunData)]) -> (String, String) {
     let mut names: Vec<&str> = Vec::new();
     for (_, r) in runs {
@@ -40,18 +42,10 @@ fn frame_text(runs: &[(String, RunData)]) -> (String, String) {
             names.push(&r.name);
         }
     }
-    let run_line = runs
-        .iter()
-        .map(|(label, r)| {
-            format!(
-                "{label}: {} trials, {} months",
-                thousands(r.trials),
-                r.horizon
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" · ");
-    (names.join(" vs "), run_line)
+    (
+        names.join(" vs "),
+        format!("{} runs compared", runs.len()),
+    )
 }
 
 /// Legend: strategies by colour, then runs by `run_marker`.
@@ -66,11 +60,16 @@ fn legend(
         .map(|(i, s)| LegendEntry::new(s, Marker::Line(style::strategy_color(i), None)))
         .collect();
     out.push(LegendEntry::new("Runs:", Marker::Heading));
-    out.extend(
-        runs.iter()
-            .enumerate()
-            .map(|(k, (label, _))| LegendEntry::new(label, run_marker(k))),
-    );
+    out.extend(runs.iter().enumerate().map(|(k, (label, r))| {
+        LegendEntry::new(
+            format!(
+                "{label} ({} trials, {} months)",
+                thousands(r.trials),
+                r.horizon
+            ),
+            run_marker(k),
+        )
+    }));
     out
 }
 

@@ -7,10 +7,12 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::format::money_tick;
 use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
+use crate::model::CATEGORIES;
 use crate::report::rundata::RunData;
 
 /// Cumulative cost of one strategy at the end of one month.
@@ -107,6 +109,18 @@ pub fn target_launch_label(data: &RunData) -> String {
     }
 }
 
+/// The line under the chart: how to read it, and why the last month jumps
+/// when work is left unfinished at the horizon.
+fn note(data: &RunData) -> String {
+    let mut note =
+        "Lines: median (P50) cumulative cost; bands: P10 to P90 (80% of trials).".to_string();
+    let unfinished = CATEGORIES.iter().position(|c| *c == "unfinished");
+    if unfinished.is_some_and(|c| data.summary.iter().any(|s| s.mean_categories[c] > 0.0)) {
+        note.push_str(" The last month adds the cost of work still unfinished at the horizon.");
+    }
+    note
+}
+
 /// Draws the chart.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
     let series = cost_over_time_series(data);
@@ -135,10 +149,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             scenario: &data.name,
             run: super::run_line(data),
             legend,
-            note: Some(
-                "Lines: median (P50) cumulative cost of each strategy; bands: 80% of trials (P10 to P90)."
-                    .to_string(),
-            ),
+            note: Some(note(data)),
         },
     )?;
     let mut chart = frame::chart(&plot, 0.0..horizon, 0.0..top, Y_LABEL_AREA)?;
@@ -153,6 +164,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_labels: 8,
             x_grid: true,
             y_grid: true,
+            y_ticks: true,
         },
     )?;
     for (s, pts) in series.iter().enumerate() {
@@ -166,6 +178,17 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             band,
             color.mix(BAND_ALPHA).filled(),
         )))?;
+        for edge in [|p: &CostPoint| p.p10, |p: &CostPoint| p.p90] {
+            let pts = std::iter::once((0.0, 0.0))
+                .chain(pts.iter().map(|p| (p.end_of_month as f64, edge(p))))
+                .collect();
+            frame::line(
+                &mut chart,
+                pts,
+                color.mix(BAND_EDGE_ALPHA).stroke_width(1),
+                None,
+            )?;
+        }
     }
     for (s, pts) in series.iter().enumerate() {
         let line = std::iter::once((0.0, 0.0))

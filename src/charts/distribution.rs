@@ -49,7 +49,8 @@ pub fn largest_p99(data: &RunData) -> f64 {
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// A round step (1, 2, 2.5 or 5 times a power of ten) at least `raw`.
+/// The round step (1, 2, 2.5 or 5 times a power of ten) nearest to `raw`
+/// on a log scale.
 pub fn nice_step(raw: f64) -> f64 {
     if !(raw > 0.0 && raw.is_finite()) {
         return 1.0;
@@ -58,8 +59,8 @@ pub fn nice_step(raw: f64) -> f64 {
     let f = raw / p;
     let m = [1.0, 2.0, 2.5, 5.0, 10.0]
         .into_iter()
-        .find(|m| f <= *m * (1.0 + 1e-9))
-        .unwrap_or(10.0);
+        .min_by(|a, b| (f / a).ln().abs().total_cmp(&(f / b).ln().abs()))
+        .unwrap_or(1.0);
     m * p
 }
 
@@ -183,6 +184,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_labels: 8,
             x_grid: false,
             y_grid: true,
+            y_ticks: true,
         },
     )?;
     for (s, share) in shares.iter().enumerate() {
@@ -194,10 +196,6 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             outline.push((bins.edges[i + 1], *v));
         }
         outline.push((hi, 0.0));
-        chart.draw_series(std::iter::once(Polygon::new(
-            outline.clone(),
-            color.mix(FILL_ALPHA).filled(),
-        )))?;
         frame::line(&mut chart, outline, color.stroke_width(LINE_WIDTH), None)?;
     }
     for (s, sm) in data.summary.iter().enumerate() {
@@ -221,9 +219,12 @@ mod tests {
     fn steps_are_round() {
         assert_eq!(nice_step(0.9), 1.0);
         assert_eq!(nice_step(1.0), 1.0);
-        assert_eq!(nice_step(1.1), 2.0);
-        assert_eq!(nice_step(2.2), 2.5);
-        assert_eq!(nice_step(31_000.0), 50_000.0);
+        assert_eq!(nice_step(1.3), 1.0);
+        assert_eq!(nice_step(1.5), 2.0);
+        assert_eq!(nice_step(2.2), 2.0);
+        assert_eq!(nice_step(2.3), 2.5);
+        assert_eq!(nice_step(62_000.0), 50_000.0);
+        assert_eq!(nice_step(8_000.0), 10_000.0);
         assert_eq!(nice_step(0.0), 1.0);
     }
 

@@ -5,10 +5,11 @@
 use std::ops::Range;
 
 use plotters::coord::Shift;
-use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, *};
 
@@ -212,6 +213,8 @@ pub struct Axes<'a, XV, YV> {
     /// Grid lines across the plot for x and y ticks.
     pub x_grid: bool,
     pub y_grid: bool,
+    /// Tick marks on the y axis (off for rows of bars).
+    pub y_ticks: bool,
 }
 
 /// Draws the axes, ticks and grid in the shared style.
@@ -242,6 +245,9 @@ where
     }
     if !axes.y_grid {
         m.disable_y_mesh();
+    }
+    if !axes.y_ticks {
+        m.set_tick_mark_size(LabelAreaPosition::Left, 0);
     }
     m.draw()
 }
@@ -292,7 +298,7 @@ pub fn y_guides<DB: DrawingBackend>(
 
 /// The chart of horizontal bars: one row per label, the first at the top,
 /// row `i` centred on `row_y(i, labels.len())`, money on the x axis.
-pub type Rows = Cartesian2d<RangedCoordf64, WithKeyPoints<RangedCoordf64>>;
+pub type Rows = Plane;
 
 /// The y of the centre of row `i` of `n` (the first row at the top).
 pub fn row_y(i: usize, n: usize) -> f64 {
@@ -312,10 +318,13 @@ pub fn rows_chart<'a, DB: DrawingBackend>(
     for l in labels {
         widest = widest.max(plot.estimate_text_size(l, &font)?.0);
     }
-    let keys: Vec<f64> = (0..n).map(|i| row_y(i, n)).collect();
-    let y = (-0.6..n as f64 - 0.4).with_key_points(keys);
-    let mut chart = chart(plot, 0.0..x_max, y, widest + 24)?;
+    let mut chart = chart(plot, 0.0..x_max, -0.6..n as f64 - 0.4, widest + 24)?;
+    // With at most n labels on a range of length n, plotters puts them on
+    // the integers: the row centres. Anything else stays unlabelled.
     let label_of = |y: &f64| {
+        if (y - y.round()).abs() > 1e-6 {
+            return String::new();
+        }
         let i = n as i64 - 1 - y.round() as i64;
         usize::try_from(i)
             .ok()
@@ -334,6 +343,7 @@ pub fn rows_chart<'a, DB: DrawingBackend>(
             y_labels: n,
             x_grid: true,
             y_grid: false,
+            y_ticks: false,
         },
     )?;
     Ok(chart)

@@ -9,7 +9,7 @@
 
 use std::sync::Once;
 
-use plotters::style::{FontStyle, RGBColor, TextStyle};
+use plotters::style::{Color, FontStyle, RGBColor, TextStyle};
 
 /// The font family the charts use. plotters writes this string into SVG
 /// `font-family` attributes as is, so it carries fallbacks for viewers
@@ -67,9 +67,9 @@ pub const LEGEND_SPACING: i32 = 28;
 /// Line widths.
 pub const LINE_WIDTH: u32 = 3;
 pub const THIN_LINE: u32 = 2;
-/// Opacity of P10-P90 bands and histogram fills.
-pub const BAND_ALPHA: f64 = 0.13;
-pub const FILL_ALPHA: f64 = 0.07;
+/// Opacity of P10-P90 bands and of their edges.
+pub const BAND_ALPHA: f64 = 0.08;
+pub const BAND_EDGE_ALPHA: f64 = 0.6;
 
 /// Text and line colours.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
@@ -135,12 +135,23 @@ pub const GUIDE_DOTS: (u32, u32) = (2, 6);
 
 /// The text style of the given size and colour in the bundled font.
 pub fn text(size: f64, color: RGBColor) -> TextStyle<'static> {
-    TextStyle::from((FONT, size)).color(&color)
+    let mut t = TextStyle::from((FONT, size));
+    t.color = color.to_backend_color();
+    t
 }
 
 /// Bold text of the given size and colour.
 pub fn bold(size: f64, color: RGBColor) -> TextStyle<'static> {
-    TextStyle::from((FONT, size, FontStyle::Bold)).color(&color)
+    let mut t = TextStyle::from((FONT, size, FontStyle::Bold));
+    t.color = color.to_backend_color();
+    t
+}
+
+/// Ink or white, whichever reads better on `background`.
+pub fn text_on(background: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = background;
+    let luma = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+    if luma < 140.0 { BACKGROUND } else { INK }
 }
 
 /// Hex form of a colour for HTML.
