@@ -7,12 +7,14 @@
 
 mod run;
 mod signals;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
 pub use run::RunArgs;
+pub use sweep::SweepArgs;
 
 use crate::scenario::{DEFAULT_SCENARIO, STARTER_SCENARIO, Scenario, ScenarioError};
 
@@ -42,6 +44,11 @@ pub enum Command {
         after_help = "Examples:\n  tcosim run\n  tcosim run scenarios/proof-of-concept.toml --trials 50000 --seed 7\n  tcosim run my.toml --horizon 60 --out results/five-years --threads 4"
     )]
     Run(RunArgs),
+    /// Run a scenario at every value of one or two keys and show where the best strategy changes.
+    #[command(
+        after_help = "Examples:\n  tcosim sweep scenarios/default.toml --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml --set engagements.freelancer.hourly_rate=80,120,160 --set drift.events_per_month=0.05,0.1,0.2"
+    )]
+    Sweep(SweepArgs),
     /// Check scenario files and report every problem found.
     #[command(after_help = "Example:\n  tcosim validate scenarios/*.toml")]
     Validate {
@@ -108,6 +115,7 @@ impl From<anyhow::Error> for CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run_command(args),
+        Command::Sweep(args) => sweep::sweep_command(args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { path } => init_command(&path),
     }

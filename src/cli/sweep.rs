@@ -1,0 +1,445 @@
+//! `tcosim sweep`: run a scenario at every combination of fixed values of
+//! one or two keys, with the same seed (common random numbers across
+//! points), and report where the best strategy changes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+
+use super::{CliError, Loaded, signals};
+use crate::engine::{self, RunError, RunPlan};
+use crate::report::StagedDir;
+use crate::scenario::{self, Scenario};
+use crate::stats::{self, Summary, analysis};
+
+/// Most points a sweep may have.
+pub const LIMIT_POINTS: usize = 10_000;
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// A key and its values: KEY=V1,V2,... or KEY=START..END:STEP (at most two --set).
+    /// KEY is a dotted path such as simulation.horizon_months or engagements.freelancer.hourly_rate;
+    /// a fixed value replaces the key's distribution.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    pub sets: Vec<String>,
+    /// Trials per point (overrides [simulation] trials).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides [simulation] seed); every point uses it.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output directory [default: results/<scenario file stem>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// One swept key and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub key: String,
+    pub values: Vec<f64>,
+}
+
+/// Parses `KEY=V1,V2` or `KEY=START..END:STEP`.
+pub fn parse_set(s: &str) -> Result<Axis, String> {
+    let (key, vals) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--set {s}: expected KEY=V1,V2,... or KEY=START..END:STEP"))?;
+    let key = key.trim().to_string();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(format!(
+            "--set {s}: `{key}` is not a dotted key path such as drift.events_per_month"
+        ));
+    }
+    let num = |t: &str| {
+        t.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("--set {s}: `{}` is not a number", t.trim()))
+    };
+    let values = if let Some((range, step)) = vals.split_once(':').filter(|_| vals.contains("..")) {
+        let (a, b) = range
+            .split_once("..")
+            .ok_or_else(|| format!("--set {s}: expected START..END:STEP"))?;
+        let (a, b, step) = (num(a)?, num(b)?, num(step)?);
+        if step <= 0.0 || b < a {
+            return Err(format!(
+                "--set {s}: a range needs START <= END and STEP > 0"
+            ));
+        }
+        let n = ((b - a) / step + 1e-9).floor() as usize + 1;
+        if n > LIMIT_POINTS {
+            return Err(format!(
+                "--set {s}: {n} values is more than the limit of {LIMIT_POINTS}"
+            ));
+        }
+        (0..n)
+            .map(|i| a + step * i as f64)
+            .map(|x| (x * 1e9).round() / 1e9)
+            .collect()
+    } else {
+        vals.split(',')
+            .map(num)
+            .collect::<Result<Vec<f64>, String>>()?
+    };
+    if values.is_empty() {
+        return Err(format!("--set {s}: no values"));
+    }
+    Ok(Axis { key, values })
+}
+
+/// The scenario text with `key` set to the fixed value `v`.
+pub fn set_key(text: &str, key: &str, v: f64) -> Result<String, String> {
+    let mut doc: toml::Table = text
+        .parse()
+        .map_err(|e| format!("the scenario is not valid TOML: {e}"))?;
+    let parts: Vec<&str> = key.split('.').collect();
+    let (last, parents) = parts
+        .split_last()
+        .ok_or_else(|| format!("`{key}` is empty"))?;
+    let mut table = &mut doc;
+    for (i, p) in parents.iter().enumerate() {
+        table = match table.get_mut(*p) {
+            Some(toml::Value::Table(t)) => t,
+            _ => {
+                return Err(format!(
+                    "`{key}` is not a key of this scenario: it has no table `{}`",
+                    parts[..=i].join(".")
+                ));
+            }
+        };
+    }
+    let value = if v == v.trunc() && v.abs() < 9e15 {
+        toml::Value::Integer(v as i64)
+    } else {
+        toml::Value::Float(v)
+    };
+    table.insert((*last).to_string(), value);
+    toml::to_string(&doc).map_err(|e| format!("cannot write the modified scenario: {e}"))
+}
+
+/// Checks the modified scenario, turning its problems into one message
+/// about the `--set`.
+fn checked(text: &str, key: &str, v: f64) -> Result<Scenario, CliError> {
+    let t = set_key(text, key, v).map_err(|m| CliError::Input(format!("--set {key}: {m}")))?;
+    Scenario::from_toml(&t, "sweep").map_err(|e| {
+        let msgs: Vec<String> = e
+            .diags
+            .iter()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect();
+        CliError::Input(format!(
+            "--set {key}={v}: the scenario is not valid with this value: {}",
+            msgs.join("; ")
+        ))
+    })
+}
+
+/// Every point of the sweep: the values of each axis.
+fn points(axes: &[Axis]) -> Vec<Vec<f64>> {
+    axes.iter().fold(vec![Vec::new()], |acc, a| {
+        acc.iter()
+            .flat_map(|p| a.values.iter().map(move |v| [p.clone(), vec![*v]].concat()))
+            .collect()
+    })
+}
+
+fn fmt_value(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The sentence saying where the strategy with the lowest median changes
+/// along one axis.
+pub fn flip_statement(key: &str, values: &[f64], best: &[usize], names: &[String]) -> String {
+    let flips = analysis::flips(values, best);
+    let Some(first) = best.first() else {
+        return String::new();
+    };
+    let last = values.len() - 1;
+    if flips.is_empty() {
+        return format!(
+            "{} has the lowest median TCO across the whole range of {key} swept ({} to {}).",
+            names[*first],
+            fmt_value(values[0]),
+            fmt_value(values[last])
+        );
+    }
+    let mut parts = Vec::new();
+    let mut start = values[0];
+    let mut who = *first;
+    for (v, _, new) in &flips {
+        let end = values[values
+            .iter()
+            .position(|x| x == v)
+            .unwrap_or(1)
+            .saturating_sub(1)];
+        parts.push(if start == end {
+            format!("{} at {}", names[who], fmt_value(start))
+        } else {
+            format!(
+                "{} from {} to {}",
+                names[who],
+                fmt_value(start),
+                fmt_value(end)
+            )
+        });
+        start = *v;
+        who = *new;
+    }
+    parts.push(format!(
+        "{} from {} on (to {}, the largest value swept)",
+        names[who],
+        fmt_value(start),
+        fmt_value(values[last])
+    ));
+    format!("Lowest median TCO by {key}: {}.", parts.join("; "))
+}
+
+pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
+    let Loaded {
+        scenario: base,
+        text,
+        stem,
+        ..
+    } = Loaded::from_arg(Some(&args.scenario))?;
+    let axes = args
+        .sets
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<Axis>, String>>()
+        .map_err(CliError::Input)?;
+    if axes.len() > 2 {
+        return Err(CliError::Input(
+            "a sweep takes one or two --set keys".into(),
+        ));
+    }
+    if axes.len() == 2 && axes[0].key == axes[1].key {
+        return Err(CliError::Input(format!(
+            "--set {} is given twice",
+            axes[0].key
+        )));
+    }
+    let pts = points(&axes);
+    if pts.len() > LIMIT_POINTS {
+        return Err(CliError::Input(format!(
+            "{} points is more than the limit of {LIMIT_POINTS}",
+            pts.len()
+        )));
+    }
+    // Check every point before simulating any.
+    let mut scenarios = Vec::with_capacity(pts.len());
+    for p in &pts {
+        let mut t = text.clone();
+        for (a, v) in axes.iter().zip(p) {
+            checked(&t, &a.key, *v)?;
+            t = set_key(&t, &a.key, *v).map_err(CliError::Input)?;
+        }
+        scenarios.push(Scenario::from_toml(&t, "sweep").map_err(CliError::Scenario)?);
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(format!("{stem}-sweep")));
+    let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let cancel = signals::cancel_flag();
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = args.threads {
+            b = b.num_threads(n as usize);
+        }
+        b.build().context("cannot start the worker threads")?
+    };
+    let names: Vec<String> = base.strategies.iter().map(|s| s.name.clone()).collect();
+    if !args.quiet {
+        println!(
+            "Sweeping {} over {} points ({})",
+            base.name,
+            pts.len(),
+            axes.iter()
+                .map(|a| a.key.as_str())
+                .collect::<Vec<_>>()
+                .join(" x ")
+        );
+    }
+    let mut table: Vec<(Vec<f64>, Vec<Summary>)> = Vec::with_capacity(pts.len());
+    for (i, (p, sc)) in pts.iter().zip(&scenarios).enumerate() {
+        let mut plan = RunPlan::from_scenario(sc);
+        if let Some(t) = args.trials {
+            plan.trials = t;
+        }
+        if let Some(s) = args.seed {
+            plan.seed = s;
+        }
+        let r = pool
+            .install(|| engine::run_streaming(sc, plan, None, &|_| {}, cancel))
+            .map_err(|e| match e {
+                RunError::Cancelled => CliError::Interrupted,
+                RunError::Io(e) => CliError::Failure(e.into()),
+            })?;
+        table.push((p.clone(), stats::summarize(&r)));
+        if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprint!("\r{}/{} points", i + 1, pts.len());
+        }
+    }
+    if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!();
+    }
+    if signals::cancelled() {
+        return Err(CliError::Interrupted);
+    }
+    let dir = staged.path();
+    write_sweep_csv(&dir.join("sweep.csv"), &axes, &table)?;
+    let statement = statements(&axes, &table, &names);
+    std::fs::write(dir.join("sweep.txt"), format!("{statement}\n"))
+        .context("cannot write sweep.txt")?;
+    std::fs::write(dir.join("scenario.toml"), &text).context("cannot write scenario.toml")?;
+    let target = staged.commit()?;
+    if !args.quiet {
+        println!("{statement}");
+        println!(
+            "Wrote sweep.csv, sweep.txt and scenario.toml to {}",
+            target.display()
+        );
+    }
+    Ok(())
+}
+
+fn best_by_median(sums: &[Summary]) -> usize {
+    let mut best = 0;
+    for (i, s) in sums.iter().enumerate() {
+        if s.p50 < sums[best].p50 {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Plain statements of where the best strategy flips.
+fn statements(axes: &[Axis], table: &[(Vec<f64>, Vec<Summary>)], names: &[String]) -> String {
+    if axes.len() == 1 {
+        let best: Vec<usize> = table.iter().map(|(_, s)| best_by_median(s)).collect();
+        return flip_statement(&axes[0].key, &axes[0].values, &best, names);
+    }
+    let n2 = axes[1].values.len();
+    let mut lines = Vec::new();
+    for (i, v1) in axes[0].values.iter().enumerate() {
+        let best: Vec<usize> = table[i * n2..(i + 1) * n2]
+            .iter()
+            .map(|(_, s)| best_by_median(s))
+            .collect();
+        lines.push(format!(
+            "With {} = {}: {}",
+            axes[0].key,
+            fmt_value(*v1),
+            flip_statement(&axes[1].key, &axes[1].values, &best, names)
+        ));
+    }
+    lines.join("\n")
+}
+
+fn write_sweep_csv(
+    path: &Path,
+    axes: &[Axis],
+    table: &[(Vec<f64>, Vec<Summary>)],
+) -> anyhow::Result<()> {
+    let f =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    let mut header: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    header.extend(
+        [
+            "strategy",
+            "trials",
+            "mean",
+            "p10",
+            "p50",
+            "p90",
+            "prob_cheapest",
+        ]
+        .map(String::from),
+    );
+    w.write_record(&header)?;
+    for (p, sums) in table {
+        for s in sums {
+            let mut rec: Vec<String> = p.iter().map(|v| fmt_value(*v)).collect();
+            rec.push(s.strategy.clone());
+            rec.push(s.trials.to_string());
+            rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| format!("{x:.2}")));
+            rec.push(format!("{:.6}", s.prob_cheapest));
+            w.write_record(&rec)?;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_lists_and_ranges() {
+        assert_eq!(
+            parse_set("a.b=1,2.5,4").unwrap().values,
+            vec![1.0, 2.5, 4.0]
+        );
+        assert_eq!(
+            parse_set("simulation.horizon_months=3..12:3")
+                .unwrap()
+                .values,
+            vec![3.0, 6.0, 9.0, 12.0]
+        );
+        assert_eq!(
+            parse_set("x.y=0.1..0.3:0.1").unwrap().values,
+            vec![0.1, 0.2, 0.3]
+        );
+        assert!(parse_set("novalue").is_err());
+        assert!(parse_set("a.b=1,x").is_err());
+        assert!(parse_set("a.b=5..1:1").is_err());
+        assert!(parse_set("a..b=1").is_err());
+    }
+
+    #[test]
+    fn sets_keys_and_refuses_missing_tables() {
+        let t = "[a]\nb = { dist = \"beta\", alpha = 1, beta = 2 }\n";
+        let out = set_key(t, "a.b", 0.5).unwrap();
+        assert!(out.contains("b = 0.5"), "{out}");
+        assert!(set_key(t, "a.c", 3.0).unwrap().contains("c = 3"));
+        assert!(set_key(t, "z.b", 1.0).unwrap_err().contains("no table `z`"));
+    }
+
+    #[test]
+    fn states_where_the_best_strategy_flips() {
+        let names = vec!["Freelance".to_string(), "Dedicated engineer".to_string()];
+        let s = flip_statement(
+            "simulation.horizon_months",
+            &[3.0, 6.0, 12.0, 18.0, 24.0],
+            &[0, 0, 0, 1, 1],
+            &names,
+        );
+        assert_eq!(
+            s,
+            "Lowest median TCO by simulation.horizon_months: Freelance from 3 to 12; Dedicated engineer from 18 on (to 24, the largest value swept)."
+        );
+        let s = flip_statement("k", &[1.0, 2.0], &[1, 1], &names);
+        assert!(
+            s.starts_with("Dedicated engineer has the lowest median TCO across the whole range")
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! Decision analysis end to end: sensitivity finds a planted driver,
+//! precision mode stops where it should and says why, sweeps are monotone in
+//! the horizon and reject unknown keys.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use tcosim::Scenario;
+use tcosim::engine::{self, RunPlan};
+use tcosim::scenario::DEFAULT_SCENARIO;
+use tcosim::stats::{self, analysis};
+
+fn tcosim() -> Command {
+    Command::cargo_bin("tcosim").expect("binary")
+}
+
+fn read(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    r.records()
+        .map(|r| r.expect("row").iter().map(String::from).collect())
+        .collect()
+}
+
+/// Every input fixed except the freelancer's rate (which drives Freelance's
+/// TCO) and the salary (which cannot affect Freelance).
+const PLANTED: &str = r#"
+name = "planted"
+[simulation]
+horizon_months = 12
+trials = 3000
+seed = 3
+[project]
+build_effort_months = 3
+target_launch_month = 100
+traction_probability = 1
+traction_known_after_months = 3
+[knowledge]
+full_context_months = 3
+productivity_at_zero_context = 0.5
+[engagements.freelancer]
+kind = "freelance"
+hourly_rate = { dist = "lognormal", median = 120, p90 = 200 }
+[engagements.engineer]
+kind = "employee"
+annual_salary = { dist = "uniform", min = 100000, max = 200000 }
+[[strategies]]
+name = "Freelance"
+phases = [{ engagement = "freelancer" }]
+[[strategies]]
+name = "Dedicated engineer"
+phases = [{ engagement = "engineer" }]
+"#;
+
+#[test]
+fn sensitivity_finds_a_planted_driver() {
+    let sc = Scenario::from_toml(PLANTED, "planted.toml").expect("scenario");
+    let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {});
+    assert_eq!(
+        r.inputs,
+        [
+            "engagements.freelancer.hourly_rate",
+            "engagements.engineer.annual_salary"
+        ]
+    );
+    let sums = stats::summarize(&r);
+    let s = analysis::sensitivity(&r, &sums);
+    let rho = |input: &str, target: &str| {
+        s.rows
+            .iter()
+            .find(|x| x.input == input && x.target == target)
+            .map(|x| x.rho)
+            .expect("row")
+    };
+    assert!(rho("engagements.freelancer.hourly_rate", "Freelance") > 0.999);
+    assert!(rho("engagements.engineer.annual_salary", "Freelance").abs() < 0.05);
+    assert!(rho("engagements.engineer.annual_salary", "Dedicated engineer") > 0.999);
+    assert!(rho("engagements.freelancer.hourly_rate", "Dedicated engineer").abs() < 0.05);
+    // The difference of the two leaders depends on both, with opposite signs.
+    let top = s.top_for_difference(2);
+    assert_eq!(top.len(), 2);
+    let signs: Vec<f64> = top.iter().map(|(_, r)| r.signum()).collect();
+    assert_eq!(signs[0], -signs[1], "{top:?}");
+}
+
+#[test]
+fn precision_stops_at_the_target_on_an_easy_scenario() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("planted.toml");
+    std::fs::write(&file, PLANTED).expect("write");
+    let out = dir.path().join("out");
+    let a = tcosim()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--trials",
+            "500",
+            "--precision",
+            "0.05",
+            "--max-trials",
+            "20000",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Precision reached with 500 trials"),
+        "{stdout}"
+    );
+    // The precision file confirms it: every mean's 95% half-width within 5%.
+    for row in read(&out.join("precision.csv"))
+        .iter()
+        .filter(|r| r[2] == "mean")
+    {
+        let (est, se): (f64, f64) = (row[3].parse().unwrap(), row[4].parse().unwrap());
+        assert!(1.96 * se / est <= 0.05, "{row:?}");
+    }
+}
+
+#[test]
+fn precision_stops_at_the_cap_on_an_impossible_target() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let a = tcosim()
+        .args([
+            "run",
+            "--trials",
+            "400",
+            "--precision",
+            "0.0001",
+            "--max-trials",
+            "1200",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(a.get_output().stdout.is_empty());
+    let a = tcosim()
+        .args([
+            "run",
+            "--trials",
+            "400",
+            "--precision",
+            "0.0001",
+            "--max-trials",
+            "1200",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Stopped at the cap of 1200 trials"),
+        "{stdout}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["trials"], 1200);
+    // Batches continue the trial indices: trials.csv holds trials 0..1199 once each.
+    let rows = read(&out.join("trials.csv"));
+    assert_eq!(rows.len(), 1200 * 4);
+    assert_eq!(rows.last().unwrap()[0], "1199");
+}
+
+#[test]
+fn precision_batches_equal_one_long_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    tcosim()
+        .args([
+            "run",
+            "--trials",
+            "300",
+            "--precision",
+            "0.00001",
+            "--max-trials",
+            "900",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&a)
+        .assert()
+        .success();
+    tcosim()
+        .args(["run", "--trials", "900", "--quiet", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
+    for f in ["summary.csv", "trials.csv", "monthly.csv", "comparison.csv"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn comparison_probabilities_add_up_and_mirror() {
+    let sc = Scenario::from_toml(DEFAULT_SCENARIO, "default").expect("default");
+    let r = engine::run(
+        &sc,
+        RunPlan {
+            trials: 1500,
+            ..RunPlan::from_scenario(&sc)
+        },
+        &|_| {},
+    );
+    let c = analysis::paired_comparisons(&r);
+    assert_eq!(c.len(), 12);
+    for x in &c {
+        assert!((x.p_a_cheaper + x.p_b_cheaper + x.p_tie - 1.0).abs() < 1e-12);
+        let m = c.iter().find(|y| (y.a, y.b) == (x.b, x.a)).expect("mirror");
+        assert_eq!(m.p_a_cheaper, x.p_b_cheaper);
+        assert_eq!(m.p_tie, x.p_tie);
+        assert!((m.mean + x.mean).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn horizon_sweep_costs_never_fall_as_the_horizon_grows() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("sweep");
+    let a = tcosim()
+        .args([
+            "sweep",
+            "scenarios/default.toml",
+            "--set",
+            "simulation.horizon_months=3..60:3",
+            "--trials",
+            "1500",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Lowest median TCO by simulation.horizon_months"),
+        "{stdout}"
+    );
+    let rows = read(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 20 * 4);
+    for strategy in [
+        "Freelance",
+        "Freelance on retainer",
+        "Dedicated engineer",
+        "Freelance, then hire",
+    ] {
+        let means: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[1] == strategy)
+            .map(|r| r[3].parse().unwrap())
+            .collect();
+        assert_eq!(means.len(), 20);
+        assert!(
+            means.windows(2).all(|w| w[1] >= w[0]),
+            "{strategy}: {means:?}"
+        );
+    }
+}
+
+#[test]
+fn sweeps_reject_keys_that_do_not_exist() {
+    for (set, says) in [
+        (
+            "engagements.ghost.hourly_rate=100",
+            "no table `engagements.ghost`",
+        ),
+        ("project.build_effort=3", "unknown key `build_effort`"),
+        ("drift.events_per_month=2,x", "`x` is not a number"),
+        ("project.traction_probability=1.5", "between 0 and 1"),
+    ] {
+        tcosim()
+            .args([
+                "sweep",
+                "scenarios/default.toml",
+                "--trials",
+                "10",
+                "--set",
+                set,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+    }
+}
