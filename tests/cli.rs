@@ -659,6 +659,103 @@ struct Broken {
 
 const BROKEN: &[Broken] = &[
     Broken {
+        file: "misspelt-top-level.toml",
+        problems: &[("3:1", "descripton")],
+        phrases: &["did you mean `description`?"],
+    },
+    Broken {
+        file: "misspelt-dist-key.toml",
+        problems: &[
+            ("10:23", "project.build_effort_months"),
+            ("10:57", "project.build_effort_months.p09"),
+        ],
+        phrases: &[
+            "did you mean `p90`?",
+            "a lognormal distribution needs `p90`",
+        ],
+    },
+    Broken {
+        file: "misspelt-phase-key.toml",
+        problems: &[
+            ("41:11", "strategies[0].phases[0].engagement"),
+            ("41:13", "strategies[0].phases[0].engagment"),
+        ],
+        phrases: &["did you mean `engagement`?"],
+    },
+    Broken {
+        file: "misspelt-strategy-key.toml",
+        problems: &[
+            ("39:1", "strategies[0].phases"),
+            ("41:1", "strategies[0].phase"),
+        ],
+        phrases: &["did you mean `phases`?"],
+    },
+    Broken {
+        file: "unknown-distribution.toml",
+        problems: &[("26:21", "drift.severity.dist")],
+        phrases: &["did you mean \"beta\"?"],
+    },
+    Broken {
+        file: "unknown-kind.toml",
+        problems: &[("35:8", "engagements.engineer.kind")],
+        phrases: &["valid: \"freelance\" (paid by the hour) or \"employee\" (paid a salary)"],
+    },
+    Broken {
+        file: "key-of-other-kind.toml",
+        problems: &[("33:1", "engagements.freelancer.annual_salary")],
+        phrases: &["is a key of employee engagements, but `freelancer` is a freelance engagement"],
+    },
+    Broken {
+        file: "absurd-trials.toml",
+        problems: &[("6:10", "simulation.trials")],
+        phrases: &["must be a whole number from 1 to 50000000, got 1000000000000"],
+    },
+    Broken {
+        file: "absurd-horizon.toml",
+        problems: &[("5:18", "simulation.horizon_months")],
+        phrases: &["must be a whole number from 1 to 1200, got 100000"],
+    },
+    Broken {
+        file: "missing-required.toml",
+        problems: &[("34:14", "engagements.engineer.annual_salary")],
+        phrases: &["`annual_salary` is required for an employee engagement"],
+    },
+    Broken {
+        file: "until-missing.toml",
+        problems: &[("46:3", "strategies[1].phases[0].until")],
+        phrases: &["every phase but the last needs `until`"],
+    },
+    Broken {
+        file: "until-month-zero.toml",
+        problems: &[("46:50", "strategies[1].phases[0].until.month")],
+        phrases: &["must be a whole number from 1 to 1200, got 0"],
+    },
+    Broken {
+        file: "negative-cost.toml",
+        problems: &[("31:15", "engagements.freelancer.hourly_rate")],
+        phrases: &["must be zero or more; got -5"],
+    },
+    Broken {
+        file: "unbounded-normal-cost.toml",
+        problems: &[("36:17", "engagements.engineer.annual_salary")],
+        phrases: &["can take values from minus infinity to infinity (a normal needs `min = 0`)"],
+    },
+    Broken {
+        file: "section-not-table.toml",
+        problems: &[("4:14", "simulation")],
+        phrases: &["expected a table, found an integer"],
+    },
+    Broken {
+        file: "scope-not-array.toml",
+        problems: &[("30:9", "engagements.freelancer.scope")],
+        phrases: &["expected an array of kinds of work"],
+    },
+    Broken {
+        file: "boolean-wrong-type.toml",
+        problems: &[("17:27", "business.include_business_impact")],
+        phrases: &["expected true or false, found a string"],
+    },
+    Broken {
         file: "bad-p90.toml",
         problems: &[("31:57", "engagements.freelancer.hourly_rate.p90")],
         phrases: &["must be greater than the median (120), got 100"],

@@ -369,7 +369,11 @@ impl<'s> Ctx<'s> {
             } else {
                 format!(
                     "this distribution can take values from {} to {}",
-                    fmt_num(lo),
+                    if lo.is_infinite() {
+                        "minus infinity".to_string()
+                    } else {
+                        fmt_num(lo)
+                    },
                     if hi.is_infinite() {
                         "infinity".to_string()
                     } else {
