@@ -53,6 +53,9 @@ pub enum Dist {
         values: Vec<f64>,
         index: WeightedIndex<f64>,
     },
+    /// An unbounded distribution whose draws are capped at a maximum (the
+    /// top of the input's valid range), so no draw is absurd or infinite.
+    Capped(Box<Dist>, f64),
 }
 
 impl Dist {
@@ -134,6 +137,7 @@ impl Dist {
             Dist::Normal { min, max, .. } => (*min, *max),
             Dist::LogNormal(_) | Dist::Gamma(_) => (0.0, f64::INFINITY),
             Dist::Beta(_) => (0.0, 1.0),
+            Dist::Capped(d, cap) => (d.support().0.min(*cap), *cap),
             Dist::Discrete { values, .. } => values
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -163,6 +167,7 @@ impl Dist {
             Dist::Beta(d) => d.sample(rng),
             Dist::Gamma(d) => d.sample(rng),
             Dist::Discrete { values, index } => values[index.sample(rng)],
+            Dist::Capped(d, cap) => d.sample(rng).min(*cap),
         }
     }
 }

@@ -95,7 +95,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             ])?;
             // The value inside the segment when it fits.
             let label = short_money(seg.end - seg.start);
-            let width = chart.backend_coord(&(seg.end, y)).0 - chart.backend_coord(&(seg.start, y)).0;
+            let width =
+                chart.backend_coord(&(seg.end, y)).0 - chart.backend_coord(&(seg.start, y)).0;
             if plot.estimate_text_size(&label, &value_font)?.0 as i32 + 10 <= width {
                 let font = style::text(ANNOTATION_SIZE, style::text_on(CATEGORY_COLORS[c]))
                     .pos(Pos::new(HPos::Center, VPos::Center));

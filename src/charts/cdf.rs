@@ -57,7 +57,6 @@ pub(crate) fn draw_curves<DB: DrawingBackend>(
             y_labels: 11,
             x_grid: true,
             y_grid: false,
-            y_ticks: true,
         },
     )?;
     frame::y_guides(

@@ -42,10 +42,7 @@ fn frame_text(runs: &[(String, RunData)]) -> (String, String) {
             names.push(&r.name);
         }
     }
-    (
-        names.join(" vs "),
-        format!("{} runs compared", runs.len()),
-    )
+    (names.join(" vs "), format!("{} runs compared", runs.len()))
 }
 
 /// Legend: strategies by colour, then runs by `run_marker`.

@@ -164,7 +164,6 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_labels: 8,
             x_grid: true,
             y_grid: true,
-            y_ticks: true,
         },
     )?;
     for (s, pts) in series.iter().enumerate() {

@@ -49,27 +49,47 @@ pub fn largest_p99(data: &RunData) -> f64 {
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// The round step (1, 2, 2.5 or 5 times a power of ten) nearest to `raw`
-/// on a log scale.
+/// Round steps: 1, 2, 2.5 and 5 times a power of ten.
+const NICE: [f64; 5] = [1.0, 2.0, 2.5, 5.0, 10.0];
+
+/// The round step nearest to `raw` on a log scale.
 pub fn nice_step(raw: f64) -> f64 {
     if !(raw > 0.0 && raw.is_finite()) {
         return 1.0;
     }
     let p = 10f64.powf(raw.log10().floor());
     let f = raw / p;
-    let m = [1.0, 2.0, 2.5, 5.0, 10.0]
+    let m = NICE
         .into_iter()
         .min_by(|a, b| (f / a).ln().abs().total_cmp(&(f / b).ln().abs()))
         .unwrap_or(1.0);
     m * p
 }
 
+/// The largest round step at most `raw`.
+pub fn nice_step_below(raw: f64) -> f64 {
+    if !(raw > 0.0 && raw.is_finite()) {
+        return 1.0;
+    }
+    let p = 10f64.powf(raw.log10().floor());
+    let f = raw / p;
+    let m = NICE
+        .into_iter()
+        .rev()
+        .find(|m| *m <= f * (1.0 + 1e-9))
+        .unwrap_or(1.0);
+    m * p
+}
+
+/// The fewest bins drawn.
+pub const MIN_BINS: usize = 15;
+
 /// Shared bins from zero (or the lowest total, if negative) to the largest
-/// P99, with a round width; their number follows Rice's rule (`2 n^(1/3)`,
-/// between 15 and 60).
+/// P99, with a round width; their number is near Rice's rule (`2 n^(1/3)`
+/// for `n` trials, kept between 15 and 60), and at least [`MIN_BINS`].
 pub fn distribution_bins(data: &RunData) -> Bins {
     let n_trials = data.totals.iter().map(Vec::len).max().unwrap_or(0);
-    let target = (2.0 * (n_trials as f64).cbrt()).clamp(15.0, 60.0);
+    let target = (2.0 * (n_trials as f64).cbrt()).clamp(MIN_BINS as f64, 60.0);
     let min = data
         .totals
         .iter()
@@ -81,9 +101,15 @@ pub fn distribution_bins(data: &RunData) -> Bins {
     if !(hi > lo_raw) {
         hi = lo_raw + 1.0;
     }
-    let width = nice_step((hi - lo_raw) / target);
-    let lo = (lo_raw / width).floor() * width;
-    let n = (((hi - lo) / width).ceil() as usize).max(1);
+    let bins_of = |width: f64| {
+        let lo = (lo_raw / width).floor() * width;
+        (lo, (((hi - lo) / width).ceil() as usize).max(1))
+    };
+    let mut width = nice_step((hi - lo_raw) / target);
+    if bins_of(width).1 < MIN_BINS {
+        width = nice_step_below((hi - lo_raw) / MIN_BINS as f64);
+    }
+    let (lo, n) = bins_of(width);
     let edges: Vec<f64> = (0..=n).map(|i| lo + i as f64 * width).collect();
     let last = edges[n];
     let mut counts = vec![vec![0u64; n]; data.totals.len()];
@@ -184,7 +210,6 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_labels: 8,
             x_grid: false,
             y_grid: true,
-            y_ticks: true,
         },
     )?;
     for (s, share) in shares.iter().enumerate() {
@@ -226,6 +251,11 @@ mod tests {
         assert_eq!(nice_step(62_000.0), 50_000.0);
         assert_eq!(nice_step(8_000.0), 10_000.0);
         assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step_below(0.99), 0.5);
+        assert_eq!(nice_step_below(1.0), 1.0);
+        assert_eq!(nice_step_below(2.4), 2.0);
+        assert_eq!(nice_step_below(2.5), 2.5);
+        assert_eq!(nice_step_below(9_999.0), 5_000.0);
     }
 
     #[test]

@@ -213,8 +213,6 @@ pub struct Axes<'a, XV, YV> {
     /// Grid lines across the plot for x and y ticks.
     pub x_grid: bool,
     pub y_grid: bool,
-    /// Tick marks on the y axis (off for rows of bars).
-    pub y_ticks: bool,
 }
 
 /// Draws the axes, ticks and grid in the shared style.
@@ -245,9 +243,6 @@ where
     }
     if !axes.y_grid {
         m.disable_y_mesh();
-    }
-    if !axes.y_ticks {
-        m.set_tick_mark_size(LabelAreaPosition::Left, 0);
     }
     m.draw()
 }
@@ -343,7 +338,6 @@ pub fn rows_chart<'a, DB: DrawingBackend>(
             y_labels: n,
             x_grid: true,
             y_grid: false,
-            y_ticks: false,
         },
     )?;
     Ok(chart)

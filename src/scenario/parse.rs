@@ -116,31 +116,91 @@ const DIST_NAMES: &[&str] = &[
 ];
 const DIST_HELP: &str = "a number, or a distribution such as { dist = \"triangular\", min = 1, mode = 2, max = 4 }, { dist = \"lognormal\", median = 4, p90 = 8 } or { low = 2, high = 8 }";
 
-/// What values an input may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Domain {
-    /// Zero or more.
-    NonNeg,
-    /// A probability or fraction in [0, 1].
-    Unit,
-    /// A fraction in (0, 1].
-    PosUnit,
+/// What values an input may take: a range, and whether draws of an
+/// unbounded distribution (lognormal, gamma, normal without `max`) may be
+/// capped at its top (`clamp`) rather than refused.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Domain {
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+    clamp: bool,
+    what: &'static str,
 }
+
+/// Amounts of money (salaries, fees, values per month).
+const MONEY: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 1e10,
+    clamp: true,
+    what: "an amount of money from 0 to 10000000000",
+};
+/// An hourly rate.
+const HOURLY: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 1e7,
+    clamp: true,
+    what: "an hourly rate from 0 to 10000000",
+};
+/// Months or engineer-months.
+const MONTHS: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 1e4,
+    clamp: true,
+    what: "a number of months (or engineer-months) from 0 to 10000",
+};
+/// A mean number of events per month.
+const PER_MONTH: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 100.0,
+    clamp: true,
+    what: "a mean number per month from 0 to 100",
+};
+/// A factor or a fraction that may exceed 1 (overhead, fees, multipliers).
+const FACTOR: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 100.0,
+    clamp: true,
+    what: "a factor from 0 to 100",
+};
+/// Hours in a month.
+const HOURS: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 744.0,
+    clamp: true,
+    what: "a number of hours per month from 0 to 744",
+};
+/// A probability or fraction.
+const UNIT: Domain = Domain {
+    lo: 0.0,
+    lo_open: false,
+    hi: 1.0,
+    clamp: false,
+    what: "a probability or fraction between 0 and 1",
+};
+/// Productivity with no context.
+const PRODUCTIVITY: Domain = Domain {
+    lo: 0.001,
+    lo_open: false,
+    hi: 1.0,
+    clamp: false,
+    what: "a fraction from 0.001 to 1",
+};
 
 impl Domain {
     fn admits(self, lo: f64, hi: f64) -> bool {
-        match self {
-            Domain::NonNeg => lo >= 0.0,
-            Domain::Unit => lo >= 0.0 && hi <= 1.0,
-            Domain::PosUnit => lo > 0.0 && hi <= 1.0,
-        }
-    }
-    fn describe(self) -> &'static str {
-        match self {
-            Domain::NonNeg => "zero or more",
-            Domain::Unit => "a probability or fraction between 0 and 1",
-            Domain::PosUnit => "a fraction above 0 and at most 1",
-        }
+        let lo_ok = if self.lo_open {
+            lo > self.lo
+        } else {
+            lo >= self.lo
+        };
+        lo_ok && (hi <= self.hi || (self.clamp && hi.is_infinite()))
     }
 }
 
@@ -159,6 +219,8 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 fn fmt_num(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {
         format!("{}", x as i64)
+    } else if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-6) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -363,6 +425,10 @@ impl<'s> Ctx<'s> {
             return None;
         }
         let (lo, hi) = d.support();
+        if domain.admits(lo, hi) && hi > domain.hi {
+            // Unbounded above: cap the draws at the top of the range.
+            return Some(Dist::Capped(Box::new(d), domain.hi));
+        }
         if !domain.admits(lo, hi) {
             let what = if d.is_fixed() {
                 format!("got {}", fmt_num(lo))
@@ -381,18 +447,17 @@ impl<'s> Ctx<'s> {
                     }
                 )
             };
-            let fix = match domain {
-                Domain::NonNeg => " (a normal needs `min = 0`)",
-                _ => {
-                    " (use a beta, triangular, pert, uniform or discrete distribution within bounds)"
-                }
+            let fix = if lo < domain.lo {
+                " (a normal needs `min`)"
+            } else {
+                " (use a beta, triangular, pert, uniform or discrete distribution within bounds)"
             };
             self.err(
                 v.span(),
                 path,
                 format!(
                     "must be {}; {what}{}",
-                    domain.describe(),
+                    domain.what,
                     if d.is_fixed() { "" } else { fix }
                 ),
             );
@@ -941,13 +1006,12 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
     let business = section(c, "business", BUSINESS_KEYS);
     let knowledge = section(c, "knowledge", KNOWLEDGE_KEYS);
     let drift = section(c, "drift", DRIFT_KEYS);
-    use Domain::*;
     let w = WorldInputs {
         build_effort_months: world_input(
             c,
             &project,
             "build_effort_months",
-            NonNeg,
+            MONTHS,
             None,
             "{ dist = \"lognormal\", median = 4, p90 = 8 }",
         ),
@@ -955,7 +1019,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &project,
             "target_launch_month",
-            NonNeg,
+            MONTHS,
             Some(0.0),
             "6",
         ),
@@ -963,7 +1027,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &project,
             "traction_probability",
-            Unit,
+            UNIT,
             None,
             "{ dist = \"beta\", alpha = 7, beta = 3 }",
         ),
@@ -971,7 +1035,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &project,
             "traction_known_after_months",
-            NonNeg,
+            MONTHS,
             None,
             "3",
         ),
@@ -979,16 +1043,23 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &project,
             "maintenance_per_month",
-            NonNeg,
+            MONTHS,
             Some(0.0),
             "",
         ),
-        projects_per_month: world_input(c, &roadmap, "projects_per_month", NonNeg, Some(0.0), ""),
+        projects_per_month: world_input(
+            c,
+            &roadmap,
+            "projects_per_month",
+            PER_MONTH,
+            Some(0.0),
+            "",
+        ),
         value_at_risk_per_month: world_input(
             c,
             &business,
             "value_at_risk_per_month",
-            NonNeg,
+            MONEY,
             Some(0.0),
             "",
         ),
@@ -996,7 +1067,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &business,
             "cost_of_delay_per_month",
-            NonNeg,
+            MONEY,
             Some(0.0),
             "",
         ),
@@ -1004,7 +1075,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &business,
             "unfinished_cost_per_engineer_month",
-            NonNeg,
+            MONEY,
             Some(0.0),
             "",
         ),
@@ -1012,7 +1083,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &knowledge,
             "full_context_months",
-            NonNeg,
+            MONTHS,
             None,
             "{ dist = \"triangular\", min = 1, mode = 3, max = 6 }",
         ),
@@ -1020,25 +1091,25 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &knowledge,
             "productivity_at_zero_context",
-            PosUnit,
+            PRODUCTIVITY,
             None,
             "0.3",
         ),
-        rework_base: world_input(c, &knowledge, "rework_base", Unit, Some(0.0), ""),
+        rework_base: world_input(c, &knowledge, "rework_base", UNIT, Some(0.0), ""),
         rework_at_zero_context: world_input(
             c,
             &knowledge,
             "rework_at_zero_context",
-            Unit,
+            UNIT,
             Some(0.0),
             "",
         ),
-        events_per_month: world_input(c, &drift, "events_per_month", NonNeg, Some(0.0), ""),
+        events_per_month: world_input(c, &drift, "events_per_month", PER_MONTH, Some(0.0), ""),
         decay_per_month_unmaintained: world_input(
             c,
             &drift,
             "decay_per_month_unmaintained",
-            Unit,
+            UNIT,
             Some(0.0),
             "",
         ),
@@ -1046,7 +1117,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &drift,
             "remediation_months_per_severity",
-            NonNeg,
+            MONTHS,
             Some(0.0),
             "",
         ),
@@ -1054,7 +1125,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &drift,
             "detected_per_month_monitored",
-            Unit,
+            UNIT,
             Some(0.0),
             "",
         ),
@@ -1062,7 +1133,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &drift,
             "detected_per_month_unmonitored",
-            Unit,
+            UNIT,
             Some(0.0),
             "",
         ),
@@ -1070,12 +1141,12 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
             c,
             &drift,
             "act_when_degraded_above",
-            Unit,
+            UNIT,
             Some(0.0),
             "",
         ),
-        project_size_months: event_dist(c, &roadmap, "project_size_months", NonNeg, 0.0),
-        severity: event_dist(c, &drift, "severity", Unit, 0.0),
+        project_size_months: event_dist(c, &roadmap, "project_size_months", MONTHS, 0.0),
+        severity: event_dist(c, &drift, "severity", UNIT, 0.0),
     };
     let include_business_impact = business
         .value("include_business_impact")
@@ -1305,13 +1376,12 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
             memo.insert((owner, key), id);
             id
         };
-        use Domain::*;
-        let documentation = param(c, "documentation", Unit, Some(0.0), "");
-        let rework_multiplier = param(c, "rework_multiplier", NonNeg, Some(1.0), "");
+        let documentation = param(c, "documentation", UNIT, Some(0.0), "");
+        let rework_multiplier = param(c, "rework_multiplier", FACTOR, Some(1.0), "");
         let ev = |key: &str, c: &mut Ctx<'_>| -> Dist {
             match find(key) {
                 Some((j, v)) => c
-                    .dist(v, &format!("engagements.{}.{key}", raws[j].name), NonNeg)
+                    .dist(v, &format!("engagements.{}.{key}", raws[j].name), MONTHS)
                     .unwrap_or(Dist::fixed(0.0)),
                 None => Dist::fixed(0.0),
             }
@@ -1321,19 +1391,19 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 hourly_rate: param(
                     c,
                     "hourly_rate",
-                    NonNeg,
+                    HOURLY,
                     None,
                     "{ dist = \"lognormal\", median = 120, p90 = 200 }",
                 ),
-                max_hours_per_month: param(c, "max_hours_per_month", NonNeg, Some(160.0), ""),
-                platform_fee: param(c, "platform_fee", NonNeg, Some(0.0), ""),
-                engagement_fee: param(c, "engagement_fee", NonNeg, Some(0.0), ""),
-                exit_per_month: param(c, "exit_per_month", Unit, Some(0.0), ""),
-                returns_for_follow_up: param(c, "returns_for_follow_up", Unit, Some(0.0), ""),
+                max_hours_per_month: param(c, "max_hours_per_month", HOURS, Some(160.0), ""),
+                platform_fee: param(c, "platform_fee", FACTOR, Some(0.0), ""),
+                engagement_fee: param(c, "engagement_fee", MONEY, Some(0.0), ""),
+                exit_per_month: param(c, "exit_per_month", UNIT, Some(0.0), ""),
+                returns_for_follow_up: param(c, "returns_for_follow_up", UNIT, Some(0.0), ""),
                 retainer_hours_per_month: param(
                     c,
                     "retainer_hours_per_month",
-                    NonNeg,
+                    HOURS,
                     Some(0.0),
                     "",
                 ),
@@ -1344,17 +1414,17 @@ fn engagements(c: &mut Ctx<'_>, root: &DeTable<'_>) -> Vec<(String, Engagement)>
                 annual_salary: param(
                     c,
                     "annual_salary",
-                    NonNeg,
+                    MONEY,
                     None,
                     "{ dist = \"lognormal\", median = 150000, p90 = 215000 }",
                 ),
-                overhead: param(c, "overhead", NonNeg, Some(0.0), ""),
-                tools_per_year: param(c, "tools_per_year", NonNeg, Some(0.0), ""),
-                recruiting_fee: param(c, "recruiting_fee", NonNeg, Some(0.0), ""),
-                internal_hiring_cost: param(c, "internal_hiring_cost", NonNeg, Some(0.0), ""),
-                attrition_per_year: param(c, "attrition_per_year", Unit, Some(0.0), ""),
-                notice_months: param(c, "notice_months", NonNeg, Some(0.0), ""),
-                severance_months: param(c, "severance_months", NonNeg, Some(0.0), ""),
+                overhead: param(c, "overhead", FACTOR, Some(0.0), ""),
+                tools_per_year: param(c, "tools_per_year", MONEY, Some(0.0), ""),
+                recruiting_fee: param(c, "recruiting_fee", FACTOR, Some(0.0), ""),
+                internal_hiring_cost: param(c, "internal_hiring_cost", MONEY, Some(0.0), ""),
+                attrition_per_year: param(c, "attrition_per_year", UNIT, Some(0.0), ""),
+                notice_months: param(c, "notice_months", MONTHS, Some(0.0), ""),
+                severance_months: param(c, "severance_months", MONTHS, Some(0.0), ""),
                 time_to_hire_months: ev("time_to_hire_months", c),
             })
         };

@@ -28,7 +28,7 @@ impl ExactSum {
     /// Adds another sum.
     #[inline]
     pub fn merge(&mut self, other: &ExactSum) {
-        self.0 += other.0;
+        self.0 = self.0.saturating_add(other.0);
     }
 
     /// The sum as a float.
