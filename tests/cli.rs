@@ -733,12 +733,12 @@ const BROKEN: &[Broken] = &[
     Broken {
         file: "negative-cost.toml",
         problems: &[("31:15", "engagements.freelancer.hourly_rate")],
-        phrases: &["must be zero or more; got -5"],
+        phrases: &["must be an hourly rate from 0 to 10000000; got -5"],
     },
     Broken {
         file: "unbounded-normal-cost.toml",
         problems: &[("36:17", "engagements.engineer.annual_salary")],
-        phrases: &["can take values from minus infinity to infinity (a normal needs `min = 0`)"],
+        phrases: &["can take values from minus infinity to infinity (give the normal `min = 0`)"],
     },
     Broken {
         file: "section-not-table.toml",

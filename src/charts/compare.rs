@@ -45,16 +45,18 @@ fn frame_text(runs: &[(String, RunData)]) -> (String, String) {
     (names.join(" vs "), format!("{} runs compared", runs.len()))
 }
 
-/// Legend: strategies by colour, then runs by `run_marker`.
+/// Legend: strategies by colour (`strategy_marker` of a colour), then runs
+/// by `run_marker` of their position.
 fn legend(
     runs: &[(String, RunData)],
     union: &[String],
+    strategy_marker: impl Fn(RGBColor) -> Marker,
     run_marker: impl Fn(usize) -> Marker,
 ) -> Vec<LegendEntry> {
     let mut out: Vec<LegendEntry> = union
         .iter()
         .enumerate()
-        .map(|(i, s)| LegendEntry::new(s, Marker::Line(style::strategy_color(i), None)))
+        .map(|(i, s)| LegendEntry::new(s, strategy_marker(style::strategy_color(i))))
         .collect();
     out.push(LegendEntry::new("Runs:", Marker::Heading));
     out.extend(runs.iter().enumerate().map(|(k, (label, r))| {
@@ -100,7 +102,12 @@ pub fn draw_cdf<DB: DrawingBackend>(
             what: "Chance that TCO stays under a budget, by run",
             scenario: &scenario,
             run,
-            legend: legend(runs, &union, |k| Marker::Line(MUTED, style::run_dash(k))),
+            legend: legend(
+                runs,
+                &union,
+                |c| Marker::Line(c, None),
+                |k| Marker::Line(MUTED, style::run_dash(k)),
+            ),
             note: clip_note(hi, &above, &lens),
         },
         lo,
@@ -149,7 +156,12 @@ pub fn draw_medians<DB: DrawingBackend>(
             what: "Median TCO and its P10-P90 range, by run",
             scenario: &scenario,
             run,
-            legend: legend(runs, &union, |k| Marker::Swatch(MUTED, style::run_alpha(k))),
+            legend: legend(
+                runs,
+                &union,
+                |c| Marker::Swatch(c, 1.0),
+                |k| Marker::Swatch(MUTED, style::run_alpha(k)),
+            ),
             note: Some("Bars: median (P50) TCO; whiskers: P10 to P90 (80% of trials).".to_string()),
         },
     )?;

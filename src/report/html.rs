@@ -344,14 +344,16 @@ fn assumptions(out: &mut String, sc: &Scenario) {
     );
     out.push_str(
         "<h3>Inputs</h3>\n<p class=\"muted\">Every input of the scenario as the file wrote it; \
-         <em>default</em> means the file left it out. Each default has its source in docs/ASSUMPTIONS.md.</p>\n\
+         <em>default</em> marks a value the file left out. The sources of the defaults are in docs/ASSUMPTIONS.md.</p>\n\
          <table>\n<tr><th>Key</th><th class=\"text\">Value</th></tr>\n",
     );
     for input in &sc.inputs {
-        let value = if input.source == "default" {
-            "<span class=\"muted\">default</span>".to_string()
-        } else {
-            format!("<code>{}</code>", escape(&input.source))
+        let value = match input.source.strip_suffix(" (default)") {
+            Some(v) => format!(
+                "<code>{}</code> <span class=\"muted\">default</span>",
+                escape(v)
+            ),
+            None => format!("<code>{}</code>", escape(&input.source)),
         };
         let _ = writeln!(
             out,

@@ -448,9 +448,10 @@ impl<'s> Ctx<'s> {
                 )
             };
             let fix = if lo < domain.lo {
-                " (a normal needs `min`)"
+                format!(" (give the normal `min = {}`)", fmt_num(domain.lo))
             } else {
                 " (use a beta, triangular, pert, uniform or discrete distribution within bounds)"
+                    .to_string()
             };
             self.err(
                 v.span(),
@@ -458,7 +459,7 @@ impl<'s> Ctx<'s> {
                 format!(
                     "must be {}; {what}{}",
                     domain.what,
-                    if d.is_fixed() { "" } else { fix }
+                    if d.is_fixed() { "" } else { &fix }
                 ),
             );
             return None;
