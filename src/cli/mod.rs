@@ -5,6 +5,7 @@
 //! whose exit code `main` returns: 2 for mistakes in the input (scenario
 //! files, flags), 1 for failures of the machine (disk full, ...).
 
+mod merge;
 mod run;
 mod signals;
 mod sweep;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+pub use merge::MergeArgs;
 pub use run::RunArgs;
 pub use sweep::SweepArgs;
 
@@ -49,6 +51,11 @@ pub enum Command {
         after_help = "Examples:\n  tcosim sweep scenarios/default.toml --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml --set engagements.freelancer.hourly_rate=80,120,160 --set drift.events_per_month=0.05,0.1,0.2"
     )]
     Sweep(SweepArgs),
+    /// Merge the shard directories of a run made with `run --shard I/N` into one result.
+    #[command(
+        after_help = "Example:\n  for i in 1 2 3 4; do tcosim run my.toml --shard $i/4 --out shards/$i; done\n  tcosim merge shards/1 shards/2 shards/3 shards/4 --out results/my"
+    )]
+    Merge(MergeArgs),
     /// Check scenario files and report every problem found.
     #[command(after_help = "Example:\n  tcosim validate scenarios/*.toml")]
     Validate {
@@ -116,6 +123,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::run_command(args),
         Command::Sweep(args) => sweep::sweep_command(args),
+        Command::Merge(args) => merge::merge_command(args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { path } => init_command(&path),
     }

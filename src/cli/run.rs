@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::{CliError, Loaded, signals};
 use crate::engine::{self, Results, RunError, RunPlan};
-use crate::report::{self, StagedDir, manifest::Manifest};
+use crate::report::manifest::{Manifest, PrecisionInfo, ShardInfo};
+use crate::report::{self, StagedDir};
 use crate::scenario::{self, Scenario};
 use crate::stats::{self, analysis};
 
@@ -43,6 +44,11 @@ pub struct RunArgs {
     /// Cap on the trials of a --precision run [default: 1000000].
     #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
     pub max_trials: Option<u64>,
+    /// Run only shard I of N (1-based): trials split into N contiguous ranges; writes a shard
+    /// directory for `tcosim merge`. Shard I uses exactly the random streams its trials have in
+    /// a whole run.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "precision")]
+    pub shard: Option<(u64, u64)>,
     /// Skip trials.csv (everything else is written); for very large runs.
     #[arg(long)]
     pub no_trials_csv: bool,
@@ -52,6 +58,26 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}` is not a shard; write I/N with 1 <= I <= N, e.g. 2/8");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (
+        i.trim().parse::<u64>().map_err(|_| bad())?,
+        n.trim().parse::<u64>().map_err(|_| bad())?,
+    );
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The trials of shard `i` of `n` (1-based) of a run of `trials`:
+/// `[floor((i-1) T / n), floor(i T / n))`.
+pub fn shard_range(trials: u64, i: u64, n: u64) -> (u64, u64) {
+    let at = |k: u64| (u128::from(k) * u128::from(trials) / u128::from(n)) as u64;
+    (at(i - 1), at(i) - at(i - 1))
 }
 
 fn parse_rel(s: &str) -> Result<f64, String> {
@@ -98,7 +124,7 @@ this machine has available; use fewer trials (--trials N, or --max-trials N with
 
 /// The files in a results directory, sorted, with `extra` (a file about
 /// to be written) included.
-fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
+pub(super) fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
     let mut files = vec![extra.to_string()];
     for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let e = e?;
@@ -155,6 +181,18 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     }
     if let Some(h) = args.horizon {
         plan.horizon = h;
+    }
+    let total_trials = plan.trials;
+    if let Some((i, n)) = args.shard {
+        if n > plan.trials {
+            return Err(CliError::Input(format!(
+                "--shard {i}/{n}: {n} shards is more than the {} trials; use at most {} shards",
+                plan.trials, plan.trials
+            )));
+        }
+        let (first, count) = shard_range(plan.trials, i, n);
+        plan.first_trial = first;
+        plan.trials = count;
     }
     let cap = args.precision.map(|_| {
         args.max_trials
@@ -230,7 +268,7 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
         let sink = rows.as_mut().map(|r| r as &mut (dyn std::io::Write + Send));
         let p = RunPlan {
             trials: n,
-            first_trial: first,
+            first_trial: plan.first_trial + first,
             ..plan
         };
         pool.install(|| engine::run_streaming(&sc, p, sink, &progress, cancel))
@@ -274,7 +312,15 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
         return Err(CliError::Interrupted);
     }
 
-    let summaries = write_outputs(dir, &text, &results)?;
+    let summaries = match args.shard {
+        Some(_) => {
+            report::shard::write_shard(dir, &results)?;
+            std::fs::write(dir.join("scenario.toml"), &text)
+                .context("cannot write scenario.toml")?;
+            Vec::new()
+        }
+        None => write_outputs(dir, &text, &results)?,
+    };
     if signals::cancelled() {
         return Err(CliError::Interrupted);
     }
@@ -284,19 +330,45 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
         scenario_file: label,
         scenario_sha256: report::manifest::sha256_hex(&text),
         seed: plan.seed,
-        trials: results.plan.trials,
+        trials: if args.shard.is_some() {
+            total_trials
+        } else {
+            results.plan.trials
+        },
         horizon_months: plan.horizon,
         threads,
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         wall_seconds: (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         files: files_in(dir, "manifest.json")?,
+        shard: args.shard.map(|(index, count)| ShardInfo {
+            index,
+            count,
+            first_trial: results.plan.first_trial,
+            trials: results.plan.trials,
+        }),
+        precision: match (args.precision, cap, &stop) {
+            (Some(target), Some(max_trials), Some(stop)) => Some(PrecisionInfo {
+                target,
+                reached: matches!(stop, Stop::Reached),
+                max_trials,
+            }),
+            _ => None,
+        },
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
     let target = staged.commit()?;
     if !args.quiet {
-        println!();
-        print!("{}", report::terminal::summary_table(&summaries));
-        println!();
+        if let Some((i, n)) = args.shard {
+            println!(
+                "Shard {i}/{n}: trials {} to {} of {total_trials}. Merge all {n} shards with `tcosim merge`.",
+                results.plan.first_trial,
+                results.plan.first_trial + results.plan.trials - 1
+            );
+        } else {
+            println!();
+            print!("{}", report::terminal::summary_table(&summaries));
+            println!();
+        }
         if let (Some(rel), Some(stop)) = (args.precision, stop) {
             let settled = analysis::cheapest_settled(&results);
             println!(

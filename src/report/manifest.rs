@@ -3,11 +3,35 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// Which part of a sharded run a directory holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 1-based shard number.
+    pub index: u64,
+    /// Number of shards the run is split into.
+    pub count: u64,
+    /// First trial of this shard.
+    pub first_trial: u64,
+    /// Trials in this shard.
+    pub trials: u64,
+}
+
+/// How a `--precision` run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrecisionInfo {
+    /// The target: 95% half-width of every mean, relative to the mean.
+    pub target: f64,
+    /// Whether it was reached (and the cheapest strategy settled) before the cap.
+    pub reached: bool,
+    /// The cap on trials.
+    pub max_trials: u64,
+}
+
 /// The record of one run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     /// tcosim's version.
     pub tool_version: String,
@@ -18,6 +42,7 @@ pub struct Manifest {
     /// SHA-256 of the scenario text, hex.
     pub scenario_sha256: String,
     pub seed: u64,
+    /// Trials of the whole run (of all shards together, for a shard).
     pub trials: u64,
     pub horizon_months: u32,
     /// Worker threads used.
@@ -28,6 +53,20 @@ pub struct Manifest {
     pub wall_seconds: f64,
     /// The files in the directory.
     pub files: Vec<String>,
+    /// For a shard directory: which shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// For a `--precision` run: the target and whether it was reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionInfo>,
+}
+
+/// Reads a manifest.
+pub fn read_manifest(path: &Path) -> Result<Manifest> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a tcosim manifest", path.display()))
 }
 
 /// Hex SHA-256 of a text.

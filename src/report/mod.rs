@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 pub mod manifest;
 pub mod rundata;
+pub mod shard;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};

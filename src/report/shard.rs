@@ -1,0 +1,198 @@
+//! Shard directories: the per-trial results and the per-month sketches of a
+//! part of a run, in a form that merges exactly.
+//!
+//! A shard directory holds `manifest.json` (with its `shard` entry),
+//! `scenario.toml`, `trials.csv` (unless `--no-trials-csv`), `totals.csv`
+//! (each trial's TCO per strategy), `inputs.csv` (each trial's varying
+//! inputs) and `aggregates.json` (sketch buckets, exact minimum and maximum,
+//! and exact fixed-point sums). Floats are written in Rust's shortest
+//! round-trip form, so reading them back gives the same bits, and merged
+//! results are byte-identical to a single run.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Aggregates, Results, RunPlan};
+use crate::stats::exact::ExactSum;
+use crate::stats::sketch::Sketch;
+
+/// One month's sketch as stored.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredSketch {
+    min: f64,
+    max: f64,
+    /// (bucket, count) pairs.
+    buckets: Vec<(u16, u64)>,
+}
+
+/// Aggregates as stored; sums as decimal strings of the raw fixed point.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredAggregates {
+    strategies: usize,
+    horizon: usize,
+    trials: u64,
+    cost: Vec<StoredSketch>,
+    cost_sum: Vec<String>,
+    quality_sum: Vec<String>,
+    category_sum: Vec<String>,
+    total_sum: Vec<String>,
+}
+
+fn raw(v: &[ExactSum]) -> Vec<String> {
+    v.iter().map(|s| s.raw().to_string()).collect()
+}
+
+fn unraw(v: &[String], path: &Path) -> Result<Vec<ExactSum>> {
+    v.iter()
+        .map(|s| {
+            s.parse::<i128>()
+                .map(ExactSum::from_raw)
+                .with_context(|| format!("{}: a sum is not an integer", path.display()))
+        })
+        .collect()
+}
+
+/// Writes the shard data files of `r` into `dir` (the manifest is written
+/// by the caller).
+pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
+    let n_s = r.n_strategies();
+    let k = r.inputs.len();
+    let first = r.plan.first_trial;
+    let mut w =
+        csv::Writer::from_path(dir.join("totals.csv")).context("cannot create totals.csv")?;
+    let mut header = vec!["trial".to_string()];
+    header.extend(r.strategies.iter().cloned());
+    w.write_record(&header)?;
+    for (t, row) in r.totals.chunks_exact(n_s).enumerate() {
+        let mut rec = vec![(first + t as u64).to_string()];
+        rec.extend(row.iter().map(|x| x.to_string()));
+        w.write_record(&rec)?;
+    }
+    w.flush().context("cannot write totals.csv")?;
+    let mut w =
+        csv::Writer::from_path(dir.join("inputs.csv")).context("cannot create inputs.csv")?;
+    let mut header = vec!["trial".to_string()];
+    header.extend(r.inputs.iter().cloned());
+    w.write_record(&header)?;
+    for t in 0..r.n_trials() {
+        let mut rec = vec![(first + t as u64).to_string()];
+        rec.extend(
+            r.input_values[t * k..(t + 1) * k]
+                .iter()
+                .map(|x| x.to_string()),
+        );
+        w.write_record(&rec)?;
+    }
+    w.flush().context("cannot write inputs.csv")?;
+    let a = &r.agg;
+    let stored = StoredAggregates {
+        strategies: a.strategies,
+        horizon: a.horizon,
+        trials: a.trials,
+        cost: a
+            .cost
+            .iter()
+            .map(|s| {
+                let (min, max) = s.min_max();
+                StoredSketch {
+                    min,
+                    max,
+                    buckets: s.buckets().collect(),
+                }
+            })
+            .collect(),
+        cost_sum: raw(&a.sums.cost),
+        quality_sum: raw(&a.sums.quality),
+        category_sum: raw(&a.sums.category),
+        total_sum: raw(&a.sums.total),
+    };
+    let text = serde_json::to_string(&stored)?;
+    std::fs::write(dir.join("aggregates.json"), text).context("cannot write aggregates.json")
+}
+
+fn read_rows(path: &Path) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.headers()?.iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .with_context(|| format!("{} is not valid CSV", path.display()))?;
+    Ok((header, rows))
+}
+
+/// Reads a shard directory's data back into `Results` for `plan` (its
+/// first trial and trial count).
+pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
+    let totals_path = dir.join("totals.csv");
+    let (header, rows) = read_rows(&totals_path)?;
+    let strategies: Vec<String> = header.into_iter().skip(1).collect();
+    if rows.len() as u64 != plan.trials {
+        bail!(
+            "{} has {} trials, its manifest says {}",
+            totals_path.display(),
+            rows.len(),
+            plan.trials
+        );
+    }
+    let mut totals = Vec::with_capacity(rows.len() * strategies.len());
+    for (i, rec) in rows.iter().enumerate() {
+        if rec.get(0).and_then(|t| t.parse::<u64>().ok()) != Some(plan.first_trial + i as u64) {
+            bail!(
+                "{}: trial numbers are not the shard's range",
+                totals_path.display()
+            );
+        }
+        for f in rec.iter().skip(1) {
+            totals
+                .push(f.parse::<f64>().with_context(|| {
+                    format!("{}: `{f}` is not a number", totals_path.display())
+                })?);
+        }
+    }
+    let inputs_path = dir.join("inputs.csv");
+    let (header, rows) = read_rows(&inputs_path)?;
+    let inputs: Vec<String> = header.into_iter().skip(1).collect();
+    let mut input_values = Vec::with_capacity(rows.len() * inputs.len());
+    for rec in &rows {
+        for f in rec.iter().skip(1) {
+            input_values
+                .push(f.parse::<f32>().with_context(|| {
+                    format!("{}: `{f}` is not a number", inputs_path.display())
+                })?);
+        }
+    }
+    let agg_path = dir.join("aggregates.json");
+    let stored: StoredAggregates = serde_json::from_str(
+        &std::fs::read_to_string(&agg_path)
+            .with_context(|| format!("cannot read {}", agg_path.display()))?,
+    )
+    .with_context(|| format!("{} is not valid", agg_path.display()))?;
+    let mut agg = Aggregates::new(stored.strategies, stored.horizon);
+    if stored.cost.len() != agg.cost.len() || stored.strategies != strategies.len() {
+        bail!(
+            "{} does not match the shard's strategies and horizon",
+            agg_path.display()
+        );
+    }
+    agg.trials = stored.trials;
+    agg.cost = stored
+        .cost
+        .iter()
+        .map(|s| Sketch::from_parts(&s.buckets, s.min, s.max))
+        .collect();
+    agg.sums.cost = unraw(&stored.cost_sum, &agg_path)?;
+    agg.sums.quality = unraw(&stored.quality_sum, &agg_path)?;
+    agg.sums.category = unraw(&stored.category_sum, &agg_path)?;
+    agg.sums.total = unraw(&stored.total_sum, &agg_path)?;
+    Ok(Results {
+        strategies,
+        plan,
+        totals,
+        inputs,
+        input_values,
+        agg,
+    })
+}

@@ -1,0 +1,176 @@
+//! Sharded runs merge into exactly what a single run writes, and shards
+//! that do not belong together are refused.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const TRIALS: &str = "700";
+const FILES: [&str; 8] = [
+    "summary.csv",
+    "trials.csv",
+    "monthly.csv",
+    "quality.csv",
+    "comparison.csv",
+    "precision.csv",
+    "crossover.csv",
+    "sensitivity.csv",
+];
+
+fn tcosim() -> Command {
+    Command::cargo_bin("tcosim").expect("binary")
+}
+
+/// Runs shard `i` of `n` of the default scenario into `dir`.
+fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("s{i}of{n}{}", extra.join("")));
+    tcosim()
+        .args([
+            "run",
+            "scenarios/default.toml",
+            "--trials",
+            TRIALS,
+            "--quiet",
+            "--shard",
+            &format!("{i}/{n}"),
+            "--out",
+        ])
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    out
+}
+
+fn merge(dirs: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
+    tcosim()
+        .arg("merge")
+        .args(dirs)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .assert()
+}
+
+#[test]
+fn merged_shards_are_byte_identical_to_a_single_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let single = tmp.path().join("single");
+    tcosim()
+        .args([
+            "run",
+            "scenarios/default.toml",
+            "--trials",
+            TRIALS,
+            "--quiet",
+            "--out",
+        ])
+        .arg(&single)
+        .assert()
+        .success();
+    for n in [1u64, 2, 3, 7] {
+        // Given in reverse order: merge sorts them.
+        let dirs: Vec<PathBuf> = (1..=n)
+            .rev()
+            .map(|i| shard(tmp.path(), i, n, &[]))
+            .collect();
+        let out = tmp.path().join(format!("merged{n}"));
+        merge(&dirs, &out).success();
+        for f in FILES {
+            assert_eq!(
+                std::fs::read(out.join(f)).expect(f),
+                std::fs::read(single.join(f)).expect(f),
+                "{n} shards: {f}"
+            );
+        }
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m["trials"], 700);
+        assert!(m.get("shard").is_none());
+    }
+}
+
+#[test]
+fn shards_cover_the_trials_exactly_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut next = 0;
+    for i in 1..=7 {
+        let d = shard(tmp.path(), i, 7, &[]);
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m["shard"]["first_trial"], next);
+        next += m["shard"]["trials"].as_u64().unwrap();
+    }
+    assert_eq!(next, 700);
+}
+
+#[test]
+fn shards_that_do_not_belong_together_are_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (a1, a2, a3) = (
+        shard(tmp.path(), 1, 3, &[]),
+        shard(tmp.path(), 2, 3, &[]),
+        shard(tmp.path(), 3, 3, &[]),
+    );
+    let other_seed = shard(tmp.path(), 3, 3, &["--seed", "9"]);
+    let other_n = shard(tmp.path(), 2, 4, &[]);
+    let other_scenario = tmp.path().join("poc");
+    tcosim()
+        .args([
+            "run",
+            "scenarios/proof-of-concept.toml",
+            "--trials",
+            TRIALS,
+            "--quiet",
+            "--shard",
+            "3/3",
+            "--out",
+        ])
+        .arg(&other_scenario)
+        .assert()
+        .success();
+    let whole = tmp.path().join("whole");
+    tcosim()
+        .args(["run", "--trials", "50", "--quiet", "--out"])
+        .arg(&whole)
+        .assert()
+        .success();
+    let out = tmp.path().join("out");
+    let cases: Vec<(Vec<PathBuf>, &str)> = vec![
+        (vec![a1.clone(), a2.clone()], "shard 3/3 is missing"),
+        (
+            vec![a1.clone(), a2.clone(), a2.clone(), a3.clone()],
+            "shard 2/3 is given twice",
+        ),
+        (vec![a1.clone(), a2.clone(), other_seed], "the seed differs"),
+        (
+            vec![a1.clone(), other_n, a3.clone()],
+            "the number of shards differs",
+        ),
+        (
+            vec![a1.clone(), a2.clone(), other_scenario],
+            "the scenario differs",
+        ),
+        (vec![a1.clone(), whole], "is a whole run, not a shard"),
+    ];
+    for (dirs, says) in cases {
+        merge(&dirs, &out)
+            .code(2)
+            .stderr(predicate::str::contains(says));
+        assert!(!out.exists(), "{says}: output written");
+    }
+}
+
+#[test]
+fn a_shard_count_above_the_trials_is_refused() {
+    tcosim()
+        .args(["run", "--trials", "5", "--shard", "1/6"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at most 5 shards"));
+    tcosim().args(["run", "--shard", "0/6"]).assert().code(2);
+    tcosim().args(["run", "--shard", "7/6"]).assert().code(2);
+}
