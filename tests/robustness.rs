@@ -19,6 +19,14 @@ use tcosim::model::{CATEGORIES, cat};
 use tcosim::scenario::DEFAULT_SCENARIO;
 use tcosim::stats;
 
+/// Cases per property: `default`, or `PROPTEST_CASES` to fuzz longer.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn tcosim() -> Command {
     Command::cargo_bin("tcosim").expect("binary")
 }
@@ -99,7 +107,7 @@ fn check_runs(sc: &Scenario) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn the_loader_never_panics_on_arbitrary_text(text in ".{0,400}") {
@@ -216,7 +224,7 @@ phases = [{{ engagement = "freelancer", until = "traction" }}, {{ engagement = "
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn extreme_valid_scenarios_give_finite_consistent_results(text in extreme_scenario()) {

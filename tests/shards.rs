@@ -174,3 +174,77 @@ fn a_shard_count_above_the_trials_is_refused() {
     tcosim().args(["run", "--shard", "0/6"]).assert().code(2);
     tcosim().args(["run", "--shard", "7/6"]).assert().code(2);
 }
+
+#[test]
+fn sweep_jobs_run_anywhere_and_match_the_local_sweep() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let jobs = tmp.path().join("jobs");
+    let results = tmp.path().join("points");
+    let sets = [
+        "--set",
+        "simulation.horizon_months=12,24",
+        "--set",
+        "engagements.freelancer.hourly_rate=100,150",
+    ];
+    tcosim()
+        .args([
+            "sweep",
+            "scenarios/default.toml",
+            "--trials",
+            "300",
+            "--quiet",
+            "--emit-jobs",
+        ])
+        .arg(&jobs)
+        .arg("--out")
+        .arg(&results)
+        .args(sets)
+        .assert()
+        .success();
+    let lines: Vec<String> = std::fs::read_to_string(jobs.join("jobs.txt"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(lines.len(), 4);
+    // Run job 3 as a scheduler would: its words after `tcosim`.
+    let words: Vec<&str> = lines[2].split_whitespace().collect();
+    assert_eq!(words[0], "tcosim");
+    tcosim().args(&words[1..]).assert().success();
+    // The local sweep's row for point 3 (horizon 24, rate 100) equals the job's summary.
+    let local = tmp.path().join("local");
+    tcosim()
+        .args([
+            "sweep",
+            "scenarios/default.toml",
+            "--trials",
+            "300",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&local)
+        .args(sets)
+        .assert()
+        .success();
+    let column =
+        |path: &Path, name: &str, keep: &dyn Fn(&csv::StringRecord) -> bool| -> Vec<String> {
+            let mut r = csv::Reader::from_path(path).expect("csv");
+            let at = r
+                .headers()
+                .unwrap()
+                .iter()
+                .position(|h| h == name)
+                .expect("column");
+            r.records()
+                .map(|x| x.unwrap())
+                .filter(|x| keep(x))
+                .map(|x| x[at].to_string())
+                .collect()
+        };
+    let from_sweep = column(&local.join("sweep.csv"), "p50", &|r| {
+        &r[0] == "24" && &r[1] == "100"
+    });
+    let from_job = column(&results.join("point-0003/summary.csv"), "p50", &|_| true);
+    assert_eq!(from_sweep.len(), 4);
+    assert_eq!(from_sweep, from_job);
+}

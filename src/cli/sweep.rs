@@ -38,6 +38,11 @@ pub struct SweepArgs {
     /// Worker threads [default: all cores, or RAYON_NUM_THREADS].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
+    /// Do not simulate: write each point's scenario, and one runnable `tcosim run` command
+    /// per point in DIR/jobs.txt (for a scheduler: one job per point), with DIR/points.csv
+    /// saying which values each point has and where its results go.
+    #[arg(long, value_name = "DIR")]
+    pub emit_jobs: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -255,6 +260,9 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{stem}-sweep")));
+    if let Some(jobs) = &args.emit_jobs {
+        return emit_jobs(jobs, &out_dir, &text, &axes, &pts, &args);
+    }
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let cancel = signals::cancel_flag();
     let pool = {
@@ -313,6 +321,79 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         println!("{statement}");
         println!(
             "Wrote sweep.csv, sweep.txt and scenario.toml to {}",
+            target.display()
+        );
+    }
+    Ok(())
+}
+
+/// Quotes a path or value for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-=,:".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Writes one scenario and one command line per point.
+fn emit_jobs(
+    dir: &Path,
+    out_dir: &Path,
+    text: &str,
+    axes: &[Axis],
+    pts: &[Vec<f64>],
+    args: &SweepArgs,
+) -> Result<(), CliError> {
+    let staged = StagedDir::new(dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let mut jobs = String::new();
+    let mut index = csv::Writer::from_path(staged.path().join("points.csv"))
+        .context("cannot create points.csv")?;
+    let mut header = vec!["point".to_string()];
+    header.extend(axes.iter().map(|a| a.key.clone()));
+    header.extend(["scenario".to_string(), "out".to_string()]);
+    index
+        .write_record(&header)
+        .context("cannot write points.csv")?;
+    for (i, p) in pts.iter().enumerate() {
+        let mut t = text.to_string();
+        for (a, v) in axes.iter().zip(p) {
+            t = set_key(&t, &a.key, *v).map_err(CliError::Input)?;
+        }
+        let name = format!("point-{:04}", i + 1);
+        std::fs::write(staged.path().join(format!("{name}.toml")), &t)
+            .with_context(|| format!("cannot write {name}.toml"))?;
+        let scenario = staged.target().join(format!("{name}.toml"));
+        let out = out_dir.join(&name);
+        let mut cmd = format!(
+            "tcosim run {} --out {} --quiet",
+            sh_quote(&scenario.display().to_string()),
+            sh_quote(&out.display().to_string())
+        );
+        if let Some(n) = args.trials {
+            cmd.push_str(&format!(" --trials {n}"));
+        }
+        if let Some(s) = args.seed {
+            cmd.push_str(&format!(" --seed {s}"));
+        }
+        jobs.push_str(&cmd);
+        jobs.push('\n');
+        let mut rec = vec![(i + 1).to_string()];
+        rec.extend(p.iter().map(|v| fmt_value(*v)));
+        rec.extend([scenario.display().to_string(), out.display().to_string()]);
+        index
+            .write_record(&rec)
+            .context("cannot write points.csv")?;
+    }
+    index.flush().context("cannot write points.csv")?;
+    std::fs::write(staged.path().join("jobs.txt"), jobs).context("cannot write jobs.txt")?;
+    let target = staged.commit()?;
+    if !args.quiet {
+        println!(
+            "Wrote {} point scenarios, jobs.txt (one `tcosim run` per line) and points.csv to {}.\nRun line N of jobs.txt as job N (e.g. sed -n \"${{SLURM_ARRAY_TASK_ID}}p\" jobs.txt | sh); see docs/SCALING.md.",
+            pts.len(),
             target.display()
         );
     }
