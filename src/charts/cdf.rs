@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::distribution::{clip_note, distribution_bins};
 use super::format::{money_tick, percent_tick};
-use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
+use super::frame::{self, Axes, DrawResult, Frame};
 use super::style::{self, *};
 use crate::report::rundata::RunData;
 use crate::stats::quantile_sorted;
@@ -35,14 +35,17 @@ pub fn cdf_points(totals: &[f64], lo: f64, hi: f64) -> Vec<(f64, f64)> {
     out
 }
 
-/// Draws one S-curve per series, `(colour, dash, totals)`, on a money axis
-/// cut at `hi`; shared with `compare_cdf`.
+/// One S-curve: its colour, dash (`None` for solid) and the totals.
+pub(crate) type Curve<'a> = (RGBColor, Option<(u32, u32)>, &'a [f64]);
+
+/// Draws one S-curve per series on a money axis cut at `hi`; shared with
+/// `compare_cdf`.
 pub(crate) fn draw_curves<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     frame: Frame,
     lo: f64,
     hi: f64,
-    curves: &[(RGBColor, Option<(u32, u32)>, &[f64])],
+    curves: &[Curve],
 ) -> DrawResult<DB> {
     let plot = frame::layout(area, &frame)?;
     let mut chart = frame::chart(&plot, lo..hi, 0.0..1.0, Y_LABEL_AREA)?;
@@ -79,12 +82,7 @@ pub(crate) fn draw_curves<DB: DrawingBackend>(
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
     let bins = distribution_bins(data);
     let lens: Vec<usize> = data.totals.iter().map(Vec::len).collect();
-    let legend = data
-        .strategies
-        .iter()
-        .enumerate()
-        .map(|(s, name)| LegendEntry::new(name, Marker::Line(style::strategy_color(s), None)))
-        .collect();
+    let legend = frame::strategy_legend(&data.strategies);
     let curves: Vec<_> = data
         .totals
         .iter()

@@ -132,12 +132,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         .fold(0.0, f64::max)
         .max(1.0)
         * 1.05;
-    let mut legend: Vec<LegendEntry> = data
-        .strategies
-        .iter()
-        .enumerate()
-        .map(|(s, name)| LegendEntry::new(name, Marker::Line(style::strategy_color(s), None)))
-        .collect();
+    let mut legend: Vec<LegendEntry> = frame::strategy_legend(&data.strategies);
     legend.push(LegendEntry::new(
         "band: P10 to P90",
         Marker::Swatch(MUTED, 2.0 * BAND_ALPHA),
@@ -166,27 +161,23 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_grid: true,
         },
     )?;
+    let (band, edge) = style::band_alpha(series.len());
     for (s, pts) in series.iter().enumerate() {
-        let mut band: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+        let mut polygon: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
             .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p90)))
             .collect();
-        band.extend(pts.iter().rev().map(|p| (p.end_of_month as f64, p.p10)));
-        band.push((0.0, 0.0));
+        polygon.extend(pts.iter().rev().map(|p| (p.end_of_month as f64, p.p10)));
+        polygon.push((0.0, 0.0));
         let color = style::strategy_color(s);
         chart.draw_series(std::iter::once(Polygon::new(
-            band,
-            color.mix(BAND_ALPHA).filled(),
+            polygon,
+            color.mix(band).filled(),
         )))?;
-        for edge in [|p: &CostPoint| p.p10, |p: &CostPoint| p.p90] {
+        for quantile in [|p: &CostPoint| p.p10, |p: &CostPoint| p.p90] {
             let pts = std::iter::once((0.0, 0.0))
-                .chain(pts.iter().map(|p| (p.end_of_month as f64, edge(p))))
+                .chain(pts.iter().map(|p| (p.end_of_month as f64, quantile(p))))
                 .collect();
-            frame::line(
-                &mut chart,
-                pts,
-                color.mix(BAND_EDGE_ALPHA).stroke_width(1),
-                None,
-            )?;
+            frame::line(&mut chart, pts, color.mix(edge).stroke_width(1), None)?;
         }
     }
     for (s, pts) in series.iter().enumerate() {

@@ -52,33 +52,29 @@ pub fn largest_p99(data: &RunData) -> f64 {
 /// Round steps: 1, 2, 2.5 and 5 times a power of ten.
 const NICE: [f64; 5] = [1.0, 2.0, 2.5, 5.0, 10.0];
 
+/// `raw` as `f` times a power of ten `p` with `1 <= f < 10`, or `None`
+/// when `raw` is not a positive finite number.
+fn decade(raw: f64) -> Option<(f64, f64)> {
+    (raw > 0.0 && raw.is_finite()).then(|| {
+        let p = 10f64.powf(raw.log10().floor());
+        (raw / p, p)
+    })
+}
+
 /// The round step nearest to `raw` on a log scale.
 pub fn nice_step(raw: f64) -> f64 {
-    if !(raw > 0.0 && raw.is_finite()) {
-        return 1.0;
-    }
-    let p = 10f64.powf(raw.log10().floor());
-    let f = raw / p;
-    let m = NICE
-        .into_iter()
-        .min_by(|a, b| (f / a).ln().abs().total_cmp(&(f / b).ln().abs()))
-        .unwrap_or(1.0);
-    m * p
+    decade(raw).map_or(1.0, |(f, p)| {
+        let nearest = |a: &f64, b: &f64| (f / a).ln().abs().total_cmp(&(f / b).ln().abs());
+        NICE.into_iter().min_by(nearest).unwrap_or(1.0) * p
+    })
 }
 
 /// The largest round step at most `raw`.
 pub fn nice_step_below(raw: f64) -> f64 {
-    if !(raw > 0.0 && raw.is_finite()) {
-        return 1.0;
-    }
-    let p = 10f64.powf(raw.log10().floor());
-    let f = raw / p;
-    let m = NICE
-        .into_iter()
-        .rev()
-        .find(|m| *m <= f * (1.0 + 1e-9))
-        .unwrap_or(1.0);
-    m * p
+    decade(raw).map_or(1.0, |(f, p)| {
+        let below = |m: &f64| *m <= f * (1.0 + 1e-9);
+        NICE.into_iter().rev().find(below).unwrap_or(1.0) * p
+    })
 }
 
 /// The fewest bins drawn.
@@ -98,7 +94,7 @@ pub fn distribution_bins(data: &RunData) -> Bins {
         .fold(f64::INFINITY, f64::min);
     let mut hi = largest_p99(data);
     let lo_raw = if min.is_finite() { min.min(0.0) } else { 0.0 };
-    if !(hi > lo_raw) {
+    if hi.is_nan() || hi <= lo_raw {
         hi = lo_raw + 1.0;
     }
     let bins_of = |width: f64| {

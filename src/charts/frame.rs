@@ -45,6 +45,15 @@ impl LegendEntry {
     }
 }
 
+/// One solid line entry per strategy, in its colour.
+pub fn strategy_legend(names: &[String]) -> Vec<LegendEntry> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(s, name)| LegendEntry::new(name, Marker::Line(style::strategy_color(s), None)))
+        .collect()
+}
+
 /// The text around a plot.
 pub struct Frame<'a> {
     /// What the chart shows ("Total cost of ownership: distribution").
@@ -125,15 +134,19 @@ pub fn layout<DB: DrawingBackend>(
     let sub_font = style::text(SUBTITLE_SIZE, MUTED);
     let full = format!("{} · {}", frame.what, frame.scenario);
     let (title, subtitle) = if area.estimate_text_size(&full, &title_font)?.0 as i32 <= inner {
-        (full, frame.run.clone())
+        (full, fit(area, &frame.run, &sub_font, inner)?)
     } else {
+        // The scenario moves to the subtitle, cut if need be so that the
+        // run's trials, horizon and seed stay whole.
+        let run = format!(" · {}", frame.run);
+        let room = inner - area.estimate_text_size(&run, &sub_font)?.0 as i32;
+        let scenario = fit(area, frame.scenario, &sub_font, room)?;
         (
             frame.what.to_string(),
-            format!("{} · {}", frame.scenario, frame.run),
+            fit(area, &(scenario + &run), &sub_font, inner)?,
         )
     };
     let title = fit(area, &title, &title_font, inner)?;
-    let subtitle = fit(area, &subtitle, &sub_font, inner)?;
     area.draw_text(&title, &title_font, (MARGIN, MARGIN - 6))?;
     area.draw_text(&subtitle, &sub_font, (MARGIN, MARGIN + 36))?;
 
@@ -181,13 +194,20 @@ pub fn layout<DB: DrawingBackend>(
     Ok(area.margin(top + legend_h, MARGIN + note_h - 8, MARGIN - 8, MARGIN))
 }
 
+/// The chart context of `frame::chart` for the axis specs `X` and `Y`.
+pub type Chart2d<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
 /// A chart on the plot area with the shared label areas.
 pub fn chart<'a, DB, X, Y>(
     plot: &'a DrawingArea<DB, Shift>,
     x: X,
     y: Y,
     y_label_area: u32,
-) -> Result<ChartContext<'a, DB, Cartesian2d<X::CoordDescType, Y::CoordDescType>>, DrawError<DB>>
+) -> Result<Chart2d<'a, DB, X, Y>, DrawError<DB>>
 where
     DB: DrawingBackend,
     X: AsRangedCoord,

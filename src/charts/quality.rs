@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::format::percent_tick;
-use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
+use super::frame::{self, Axes, DrawResult, Frame};
 use super::style::{self, *};
 use crate::report::rundata::RunData;
 
@@ -20,12 +20,7 @@ pub fn quality_floor(data: &RunData) -> f64 {
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
     let floor = quality_floor(data);
     let horizon = data.horizon as f64;
-    let legend = data
-        .strategies
-        .iter()
-        .enumerate()
-        .map(|(s, name)| LegendEntry::new(name, Marker::Line(style::strategy_color(s), None)))
-        .collect();
+    let legend = frame::strategy_legend(&data.strategies);
     let mut note = "Quality: 1 minus the model's degradation from drift, averaged over trials; 100% is as built.".to_string();
     if floor > 0.0 {
         note.push_str(&format!(" The y axis starts at {}.", percent_tick(floor)));

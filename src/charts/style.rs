@@ -67,9 +67,16 @@ pub const LEGEND_SPACING: i32 = 28;
 /// Line widths.
 pub const LINE_WIDTH: u32 = 3;
 pub const THIN_LINE: u32 = 2;
-/// Opacity of P10-P90 bands and of their edges.
+/// Opacity of P10-P90 bands and of their edges with up to four strategies;
+/// with more, [`band_alpha`] thins them so that the overlap stays light.
 pub const BAND_ALPHA: f64 = 0.08;
 pub const BAND_EDGE_ALPHA: f64 = 0.6;
+
+/// Opacity of each band and band edge when `n` strategies overlap.
+pub fn band_alpha(n: usize) -> (f64, f64) {
+    let k = 4.0 / n.max(4) as f64;
+    (BAND_ALPHA * k, BAND_EDGE_ALPHA * k.sqrt())
+}
 
 /// Text and line colours.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);

@@ -1,0 +1,565 @@
+//! Charts and the HTML report, drawn from real run directories: each
+//! shipped scenario is run once through the built binary, loaded back with
+//! `RunData::load`, and the data behind every chart is checked against the
+//! CSV files the run wrote.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use tcosim::charts::{self, Chart, breakdown_bars, cost_over_time_series, distribution_bins};
+use tcosim::model::CATEGORIES;
+use tcosim::report::html::{escape, render_compare_report, render_report};
+use tcosim::report::rundata::RunData;
+
+const TRIALS: u64 = 400;
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Runs `scenario` into `dir` with the built binary and loads the result.
+fn run_into(scenario: &Path, trials: u64, extra: &[&str], dir: &Path) -> RunData {
+    Command::cargo_bin("tcosim")
+        .expect("the tcosim binary is built")
+        .arg("run")
+        .arg(scenario)
+        .args(["--trials", &trials.to_string(), "--quiet", "--out"])
+        .arg(dir)
+        .args(extra)
+        .assert()
+        .success();
+    RunData::load(dir, None).expect("the run directory loads")
+}
+
+fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(repo("scenarios"))
+        .expect("scenarios/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 3, "expected the shipped scenarios, found {v:?}");
+    v
+}
+
+/// A run of a shipped scenario: its stem, directory and data.
+struct Run {
+    stem: String,
+    dir: PathBuf,
+    data: RunData,
+}
+
+/// Every shipped scenario, run once per test binary.
+fn runs() -> &'static [Run] {
+    static RUNS: OnceLock<Vec<Run>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-runs");
+        shipped_scenarios()
+            .into_iter()
+            .map(|sc| {
+                let stem = sc.file_stem().unwrap().to_string_lossy().into_owned();
+                let dir = root.join(&stem);
+                let data = run_into(&sc, TRIALS, &[], &dir);
+                Run { stem, dir, data }
+            })
+            .collect()
+    })
+}
+
+/// A fresh directory for a test's output.
+fn out_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("charts-out")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A CSV file as a header index and rows of strings.
+struct Csv {
+    header: HashMap<String, usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Csv {
+        let mut r = csv::Reader::from_path(path).unwrap();
+        let header = r
+            .headers()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.to_string(), i))
+            .collect();
+        let rows = r
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        Csv { header, rows }
+    }
+
+    fn text<'a>(&self, row: &'a [String], col: &str) -> &'a str {
+        &row[self.header[col]]
+    }
+
+    fn num(&self, row: &[String], col: &str) -> f64 {
+        self.text(row, col).parse().unwrap()
+    }
+}
+
+fn assert_png(path: &Path) {
+    let file = std::fs::File::open(path).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1280, 720), "{}", path.display());
+    // Not a blank image: the chart drew something besides the background.
+    let first = &buf[..3];
+    assert!(
+        buf.chunks(info.line_size / info.width as usize)
+            .any(|px| &px[..3] != first),
+        "{} is blank",
+        path.display()
+    );
+}
+
+fn assert_svg(text: &str, what: &str) {
+    let doc = roxmltree::Document::parse(text)
+        .unwrap_or_else(|e| panic!("{what} is not well-formed XML: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{what}");
+    assert_eq!(root.attribute("width"), Some("1280"), "{what}");
+    assert_eq!(root.attribute("height"), Some("720"), "{what}");
+    assert!(
+        doc.descendants().filter(|n| n.has_tag_name("text")).count() > 10,
+        "{what} has no text"
+    );
+}
+
+#[test]
+fn every_chart_of_every_shipped_scenario_renders_as_png_and_svg() {
+    for run in runs() {
+        let dir = out_dir(&format!("all-{}", run.stem));
+        let written = charts::write_all(&run.data, &dir, true, true).unwrap();
+        assert_eq!(written.len(), 2 * charts::RUN_CHARTS.len(), "{}", run.stem);
+        for name in charts::RUN_CHARTS {
+            let png = dir.join("charts").join(format!("{name}.png"));
+            let svg = dir.join("charts").join(format!("{name}.svg"));
+            assert!(written.contains(&png) && written.contains(&svg));
+            assert_png(&png);
+            assert_svg(
+                &std::fs::read_to_string(&svg).unwrap(),
+                &svg.display().to_string(),
+            );
+        }
+    }
+}
+
+#[test]
+fn formats_can_be_chosen() {
+    let run = &runs()[0];
+    let dir = out_dir("svg-only");
+    let written = charts::write_all(&run.data, &dir, false, true).unwrap();
+    assert!(written.iter().all(|p| p.extension().unwrap() == "svg"));
+    assert_eq!(written.len(), charts::RUN_CHARTS.len());
+    let dir = out_dir("none");
+    assert!(
+        charts::write_all(&run.data, &dir, false, false)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!dir.join("charts").exists());
+}
+
+#[test]
+fn svg_is_drawn_the_same_way_twice() {
+    let run = &runs()[0];
+    for chart in Chart::of_run(&run.data) {
+        assert_eq!(chart.to_svg().unwrap(), chart.to_svg().unwrap());
+    }
+}
+
+#[test]
+fn distribution_bins_match_trials_csv() {
+    for run in runs() {
+        let bins = distribution_bins(&run.data);
+        let n = bins.edges.len() - 1;
+        assert!(n >= 15, "{}: {n} bins", run.stem);
+        let w = bins.width();
+        assert!(w > 0.0);
+        for e in bins.edges.windows(2) {
+            assert!(((e[1] - e[0]) - w).abs() <= 1e-6 * w, "equal widths");
+        }
+        // The axis ends at or just past the largest P99 of any strategy.
+        let p99 = charts::distribution::largest_p99(&run.data);
+        assert!(
+            bins.hi() >= p99 && bins.hi() < p99 + w + 1e-6,
+            "{}",
+            run.stem
+        );
+
+        // Count trials.csv directly.
+        let csv = Csv::read(&run.dir.join("trials.csv"));
+        let strategies = &run.data.strategies;
+        let mut counts = vec![vec![0u64; n]; strategies.len()];
+        let mut above = vec![0u64; strategies.len()];
+        for row in &csv.rows {
+            let s = strategies
+                .iter()
+                .position(|x| x == csv.text(row, "strategy"))
+                .unwrap();
+            let x = csv.num(row, "total");
+            match (0..n).find(|&i| {
+                bins.edges[i] <= x && (x < bins.edges[i + 1] || (i == n - 1 && x == bins.hi()))
+            }) {
+                Some(i) => counts[s][i] += 1,
+                None => {
+                    assert!(x > bins.hi(), "{x} below the first edge");
+                    above[s] += 1;
+                }
+            }
+        }
+        assert_eq!(bins.counts, counts, "{}", run.stem);
+        assert_eq!(bins.above, above, "{}", run.stem);
+        for ((name, counts), above) in strategies.iter().zip(&bins.counts).zip(&bins.above) {
+            assert_eq!(
+                counts.iter().sum::<u64>() + above,
+                TRIALS,
+                "{}: {name}",
+                run.stem
+            );
+            // At most about 1% of a strategy's trials lie past its P99.
+            assert!(*above as f64 <= 0.011 * TRIALS as f64 + 1.0);
+        }
+    }
+}
+
+#[test]
+fn cost_over_time_equals_monthly_csv() {
+    for run in runs() {
+        let series = cost_over_time_series(&run.data);
+        let csv = Csv::read(&run.dir.join("monthly.csv"));
+        let h = run.data.horizon as usize;
+        assert_eq!(series.len(), run.data.strategies.len());
+        assert_eq!(csv.rows.len(), series.len() * h);
+        let mut seen = 0;
+        for row in &csv.rows {
+            let s = run
+                .data
+                .strategies
+                .iter()
+                .position(|x| x == csv.text(row, "strategy"))
+                .unwrap();
+            let month: u32 = csv.text(row, "month").parse().unwrap();
+            let p = series[s][month as usize];
+            assert_eq!(p.end_of_month, month + 1);
+            for (got, col) in [
+                (p.mean, "mean"),
+                (p.p10, "p10"),
+                (p.p50, "p50"),
+                (p.p90, "p90"),
+            ] {
+                assert_eq!(got, csv.num(row, col), "{} {s} {month} {col}", run.stem);
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, series.iter().map(Vec::len).sum::<usize>());
+    }
+}
+
+#[test]
+fn breakdown_bars_equal_summary_means() {
+    for run in runs() {
+        let bars = breakdown_bars(&run.data);
+        let csv = Csv::read(&run.dir.join("summary.csv"));
+        assert_eq!(bars.len(), csv.rows.len());
+        for (bar, row) in bars.iter().zip(&csv.rows) {
+            assert_eq!(bar.len(), CATEGORIES.len());
+            let mut at = 0.0;
+            for (seg, cat) in bar.iter().zip(CATEGORIES) {
+                assert_eq!(seg.category, cat);
+                assert!((seg.start - at).abs() < 1e-6, "segments are contiguous");
+                let want = csv.num(row, &format!("mean_{cat}"));
+                assert!(
+                    ((seg.end - seg.start) - want).abs() < 1e-6,
+                    "{} {}: {cat} is {} in the chart, {want} in summary.csv",
+                    run.stem,
+                    csv.text(row, "strategy"),
+                    seg.end - seg.start
+                );
+                at = seg.end;
+            }
+            // The bar's end is the mean TCO (the categories add up to it).
+            let mean = csv.num(row, "mean");
+            assert!(
+                (at - mean).abs() <= 1e-6 * mean.max(1.0) + 0.05,
+                "{at} vs {mean}"
+            );
+        }
+    }
+}
+
+#[test]
+fn median_crossings_follow_the_monthly_medians() {
+    let mut data = runs()[0].data.clone();
+    let h = data.horizon as usize;
+    // Strategy 0 grows fast from zero; strategy 1 starts higher and grows
+    // slowly: 1 is cheaper from the month where 10m > 50 + 5m, m > 10,
+    // that is from index 11, the end of month 12.
+    for m in 0..h {
+        for s in 0..data.strategies.len() {
+            let b = &mut data.monthly[s * h + m];
+            b.p50 = match s {
+                0 => 10.0 * m as f64,
+                1 => 50.0 + 5.0 * m as f64,
+                _ => 1e9 + m as f64,
+            };
+        }
+    }
+    let c = charts::median_crossings(&data);
+    let pair = c
+        .iter()
+        .find(|c| (c.lower, c.higher) == (1, 0))
+        .expect("a crossing of 0 and 1");
+    assert_eq!(pair.from_month, 12);
+    // The others stay above both throughout.
+    assert!(
+        c.iter()
+            .filter(|c| c.higher >= 2)
+            .all(|c| c.from_month == 1)
+    );
+    let report = render_report(&data, &[]).unwrap();
+    let a = escape(&format!(
+        "{}'s median cumulative cost stays below {}'s from month 12 on.",
+        data.strategies[1], data.strategies[0]
+    ));
+    assert!(report.contains(&a), "the verdict names the crossing");
+}
+
+/// What a self-contained page must not contain.
+fn assert_self_contained(html: &str) {
+    let lower = html.to_lowercase();
+    for bad in [
+        "src=",
+        "href=http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "url(",
+        "<script",
+        "@import",
+        "<link",
+        "<iframe",
+        "<img",
+    ] {
+        assert!(!lower.contains(bad), "the report contains `{bad}`");
+    }
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+}
+
+#[test]
+fn report_has_every_chart_the_summary_and_nothing_external() {
+    for run in runs() {
+        let extra = vec![(
+            "Sensitivity <top 3>".to_string(),
+            "<p>BODY-MARKER</p>".to_string(),
+        )];
+        let html = render_report(&run.data, &extra).unwrap();
+        assert_self_contained(&html);
+        for chart in Chart::of_run(&run.data) {
+            let svg = chart.to_svg().unwrap();
+            assert!(
+                html.contains(&svg),
+                "{}: {} is not inlined",
+                run.stem,
+                chart.name()
+            );
+        }
+        assert_eq!(html.matches("<svg").count(), charts::RUN_CHARTS.len());
+        for s in &run.data.summary {
+            assert!(html.contains(&format!("{}</td>", escape(&s.strategy))));
+        }
+        for needle in [
+            escape(&run.data.name),
+            format!("seed {}", run.data.seed),
+            format!("{}-month horizon", run.data.horizon),
+            "CVaR95".to_string(),
+            "P(cheapest)".to_string(),
+            "Sensitivity &lt;top 3&gt;".to_string(),
+            "<p>BODY-MARKER</p>".to_string(),
+            "Key assumptions".to_string(),
+        ] {
+            assert!(html.contains(&needle), "{}: no `{needle}`", run.stem);
+        }
+        // Extra sections come before the assumptions; every input is listed.
+        assert!(html.find("BODY-MARKER").unwrap() < html.find("Key assumptions").unwrap());
+        for input in &run.data.scenario.inputs {
+            assert!(html.contains(&escape(&input.key)), "{}", input.key);
+        }
+        // The headline names the strategy with the lowest median.
+        let best = run
+            .data
+            .summary
+            .iter()
+            .min_by(|a, b| a.p50.total_cmp(&b.p50))
+            .unwrap();
+        let headline = html.split("class=\"headline\">").nth(1).unwrap();
+        assert!(
+            headline.starts_with(&escape(&best.strategy)),
+            "{}: {}",
+            run.stem,
+            &headline[..80]
+        );
+    }
+}
+
+#[test]
+fn scenario_text_is_escaped_in_charts_and_report() {
+    let text = std::fs::read_to_string(repo("scenarios/proof-of-concept.toml"))
+        .unwrap()
+        .replace(
+            "name = \"AI proof of concept\"",
+            "name = \"R&D <pilot> \\\"v2\\\"\"",
+        )
+        .replace(
+            "name = \"Freelance\"\n",
+            "name = \"Freelance <b>cheap</b> & fast\"\n",
+        );
+    assert!(text.contains("R&D <pilot>") && text.contains("<b>cheap</b>"));
+    let dir = out_dir("escaped");
+    let scenario = dir.join("odd.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let run_dir = dir.join("run");
+    let data = run_into(&scenario, 200, &[], &run_dir);
+    let written = charts::write_all(&data, &run_dir, false, true).unwrap();
+    for path in written {
+        assert_svg(&std::fs::read_to_string(&path).unwrap(), "escaped svg");
+    }
+    let html = render_report(&data, &[]).unwrap();
+    assert_self_contained(&html);
+    assert!(html.contains("R&amp;D &lt;pilot&gt; &quot;v2&quot;"));
+    assert!(html.contains("Freelance &lt;b&gt;cheap&lt;/b&gt; &amp; fast"));
+    assert!(!html.contains("<pilot>") && !html.contains("<b>cheap"));
+}
+
+#[test]
+fn strategy_colours_are_fixed_by_position() {
+    use charts::style::{CATEGORY_COLORS, hex, strategy_color};
+    let okabe_ito = [
+        "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
+    ];
+    for (i, want) in okabe_ito.iter().enumerate() {
+        assert_eq!(hex(strategy_color(i)), *want);
+        assert_eq!(hex(strategy_color(i + 8)), *want, "the palette cycles");
+    }
+    let mut cats: Vec<String> = CATEGORY_COLORS.iter().map(|c| hex(*c)).collect();
+    cats.sort();
+    cats.dedup();
+    assert_eq!(cats.len(), CATEGORY_COLORS.len());
+    // Every strategy's colour is drawn in every run chart.
+    let run = &runs()[0];
+    for chart in Chart::of_run(&run.data) {
+        if chart.name() == "breakdown" {
+            continue; // coloured by category
+        }
+        let svg = chart.to_svg().unwrap().to_lowercase();
+        for s in 0..run.data.strategies.len() {
+            assert!(
+                svg.contains(&hex(strategy_color(s))),
+                "{} lacks the colour of strategy {s}",
+                chart.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn comparison_charts_and_report() {
+    let run = &runs()[0];
+    let scenario = repo(&format!("scenarios/{}.toml", run.stem));
+    let dir = out_dir("compare");
+    let other = run_into(&scenario, 300, &["--seed", "7"], &dir.join("seed7"));
+    let runs = vec![
+        ("before".to_string(), run.data.clone()),
+        ("after <seed 7>".to_string(), other),
+    ];
+    let written = charts::write_compare(&runs, &dir, true, true).unwrap();
+    assert_eq!(written.len(), 2 * charts::COMPARE_CHARTS.len());
+    for name in charts::COMPARE_CHARTS {
+        assert_png(&dir.join("charts").join(format!("{name}.png")));
+        let svg = std::fs::read_to_string(dir.join("charts").join(format!("{name}.svg"))).unwrap();
+        assert_svg(&svg, name);
+    }
+    let html =
+        render_compare_report(&runs, &[("More".to_string(), "<p>X</p>".to_string())]).unwrap();
+    assert_self_contained(&html);
+    for chart in Chart::of_comparison(&runs) {
+        assert!(html.contains(&chart.to_svg().unwrap()), "{}", chart.name());
+    }
+    assert!(html.contains("after &lt;seed 7&gt;"));
+    let settings = format!("trials 400 → 300, seed {} → 7", run.data.seed);
+    assert!(html.contains(&settings), "no `{settings}`");
+    for s in &run.data.strategies {
+        assert!(html.contains(&escape(s)));
+    }
+}
+
+/// Renders every chart and report of every shipped scenario (and a
+/// comparison of them) into $TCOSIM_REVIEW_DIR for a person to look at:
+/// `TCOSIM_REVIEW_DIR=/tmp/review cargo test --test charts -- --ignored`.
+/// $TCOSIM_REVIEW_RUNS, a `:`-separated list of run directories, adds
+/// charts and a report to each of them.
+#[test]
+#[ignore]
+fn render_for_review() {
+    for dir in std::env::var("TCOSIM_REVIEW_RUNS")
+        .unwrap_or_default()
+        .split(':')
+    {
+        if !dir.is_empty() {
+            let dir = Path::new(dir);
+            let data = RunData::load(dir, None).unwrap();
+            charts::write_all(&data, dir, true, true).unwrap();
+            std::fs::write(dir.join("report.html"), render_report(&data, &[]).unwrap()).unwrap();
+        }
+    }
+    let Ok(out) = std::env::var("TCOSIM_REVIEW_DIR") else {
+        return;
+    };
+    let out = PathBuf::from(out);
+    let mut all = Vec::new();
+    for sc in shipped_scenarios() {
+        let stem = sc.file_stem().unwrap().to_string_lossy().into_owned();
+        let dir = out.join(&stem);
+        let data = run_into(&sc, 10_000, &[], &dir);
+        charts::write_all(&data, &dir, true, true).unwrap();
+        std::fs::write(dir.join("report.html"), render_report(&data, &[]).unwrap()).unwrap();
+        all.push((stem, data));
+    }
+    let dir = out.join("compare");
+    let _ = std::fs::remove_dir_all(&dir);
+    let default = run_into(
+        &repo("scenarios/default.toml"),
+        10_000,
+        &["--seed", "7"],
+        &dir.join("seed7"),
+    );
+    let base = all.iter().find(|(stem, _)| stem == "default").unwrap();
+    let runs = vec![
+        ("default".to_string(), base.1.clone()),
+        ("default, seed 7".to_string(), default),
+    ];
+    charts::write_compare(&runs, &dir, true, true).unwrap();
+    std::fs::write(
+        dir.join("report.html"),
+        render_compare_report(&runs, &[]).unwrap(),
+    )
+    .unwrap();
+    charts::write_compare(&all, &out.join("compare-all"), true, true).unwrap();
+}
