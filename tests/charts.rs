@@ -465,8 +465,8 @@ fn strategy_colours_are_fixed_by_position() {
     // Every strategy's colour is drawn in every run chart.
     let run = &runs()[0];
     for chart in Chart::of_run(&run.data) {
-        if chart.name() == "breakdown" {
-            continue; // coloured by category
+        if chart.name() == "breakdown" || chart.name() == "sensitivity" {
+            continue; // coloured by category, by sign
         }
         let svg = chart.to_svg().unwrap().to_lowercase();
         for s in 0..run.data.strategies.len() {
@@ -562,4 +562,153 @@ fn render_for_review() {
     )
     .unwrap();
     charts::write_compare(&all, &out.join("compare-all"), true, true).unwrap();
+}
+
+mod commands {
+    //! The chart commands end to end: `run --charts`, `charts RUN_DIR`,
+    //! `compare`.
+    use std::path::Path;
+
+    use assert_cmd::Command;
+    use predicates::prelude::*;
+
+    fn tcosim() -> Command {
+        Command::cargo_bin("tcosim").expect("binary")
+    }
+
+    fn run(out: &Path, extra: &[&str]) {
+        tcosim()
+            .args(["run", "--trials", "300", "--quiet", "--out"])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn charts_none_skips_the_charts_but_writes_the_report() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("r");
+        run(&out, &["--charts", "none"]);
+        assert!(!out.join("charts").exists());
+        assert!(out.join("report.html").is_file());
+        run(&out, &["--charts", "png"]);
+        assert!(out.join("charts/cdf.png").is_file() && !out.join("charts/cdf.svg").exists());
+        tcosim()
+            .args(["run", "--charts", "gif"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("png,svg"));
+    }
+
+    #[test]
+    fn charts_redraws_exactly_what_the_run_drew() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("r");
+        run(&out, &[]);
+        let (charts, report) = (
+            files(&out.join("charts")),
+            std::fs::read(out.join("report.html")).unwrap(),
+        );
+        assert_eq!(charts.len(), 12);
+        std::fs::remove_dir_all(out.join("charts")).unwrap();
+        tcosim()
+            .arg("charts")
+            .arg(&out)
+            .arg("--quiet")
+            .assert()
+            .success();
+        assert_eq!(files(&out.join("charts")), charts);
+        assert_eq!(std::fs::read(out.join("report.html")).unwrap(), report);
+        assert!(
+            !std::fs::read_dir(&out).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.'))
+        );
+        // Without trials.csv the distribution cannot be redrawn: a clear error.
+        let lean = tmp.path().join("lean");
+        run(&lean, &["--no-trials-csv"]);
+        assert!(lean.join("charts/distribution.png").is_file());
+        tcosim()
+            .arg("charts")
+            .arg(&lean)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--no-trials-csv"));
+        tcosim()
+            .arg("charts")
+            .arg(tmp.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a tcosim results directory"));
+    }
+
+    #[test]
+    fn compare_overlays_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("before"), tmp.path().join("after"));
+        run(&a, &[]);
+        run(&b, &["--seed", "7"]);
+        let out = tmp.path().join("cmp");
+        tcosim()
+            .arg("compare")
+            .arg(&a)
+            .arg(&b)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .assert()
+            .success();
+        let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "run,strategy,mean,p10,p50,p90");
+        assert_eq!(lines.len(), 1 + 2 * 4);
+        assert!(
+            lines[1].starts_with("before,Freelance,") && lines[5].starts_with("after,Freelance,")
+        );
+        // The medians match each run's summary.
+        let p50 = |dir: &Path| -> Vec<String> {
+            let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
+            r.records().map(|x| x.unwrap()[8].to_string()).collect()
+        };
+        let from_cmp: Vec<String> = {
+            let mut r = csv::Reader::from_path(out.join("compare.csv")).unwrap();
+            r.records().map(|x| x.unwrap()[4].to_string()).collect()
+        };
+        assert_eq!(from_cmp, [p50(&a), p50(&b)].concat());
+        for f in [
+            "compare_cdf.png",
+            "compare_cdf.svg",
+            "compare_medians.png",
+            "compare_medians.svg",
+        ] {
+            assert!(out.join("charts").join(f).is_file(), "{f}");
+        }
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(html.contains("<svg") && !html.contains("<script") && !html.contains("src="));
+        tcosim()
+            .arg("compare")
+            .arg(&a)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+    }
 }

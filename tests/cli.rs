@@ -39,13 +39,15 @@ const CENT_TOLERANCE: f64 = 0.02;
 /// Summary columns that must be in non-decreasing order.
 const ORDERED: [&str; 9] = ["min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max"];
 /// Every file of a result directory.
-const RESULT_FILES: [&str; 10] = [
+const RESULT_FILES: [&str; 12] = [
+    "charts",
     "comparison.csv",
     "crossover.csv",
     "manifest.json",
     "monthly.csv",
     "precision.csv",
     "quality.csv",
+    "report.html",
     "scenario.toml",
     "sensitivity.csv",
     "summary.csv",
@@ -164,13 +166,18 @@ fn manifest(dir: &Path) -> serde_json::Value {
 
 /// Every file of a directory with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    entries(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = fs::read(dir.join(&n)).expect("a readable file");
-            (n, bytes)
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for n in entries(dir) {
+        let path = dir.join(&n);
+        if path.is_dir() {
+            for (sub, bytes) in snapshot(&path) {
+                out.insert(format!("{n}/{sub}"), bytes);
+            }
+        } else {
+            out.insert(n, fs::read(path).expect("a readable file"));
+        }
+    }
+    out
 }
 
 /// The bytes of the CSV files of a result directory.
@@ -384,7 +391,17 @@ fn check_results(dir: &Path, scenario: &Path, trials: u64) {
         "sha {sha}"
     );
     assert_eq!(sha, sha256_hex(&fs::read(scenario).expect("the scenario")));
-    assert_eq!(m["files"], serde_json::json!(RESULT_FILES));
+    let listed: Vec<String> = RESULT_FILES
+        .iter()
+        .map(|f| {
+            if *f == "charts" {
+                "charts/".to_string()
+            } else {
+                f.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(m["files"], serde_json::json!(listed));
 }
 
 fn check_shipped_run(stem: &str) {

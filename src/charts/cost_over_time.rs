@@ -62,30 +62,29 @@ pub struct Crossing {
 /// For every pair of strategies whose median cumulative costs differ at
 /// the horizon, the month from which the cheaper one stays below.
 pub fn median_crossings(data: &RunData) -> Vec<Crossing> {
-    let series = cost_over_time_series(data);
+    let p50 = |s: usize| -> Vec<f64> {
+        (0..data.horizon as usize)
+            .map(|m| data.band(s, m).p50)
+            .collect()
+    };
+    let series: Vec<Vec<f64>> = (0..data.strategies.len()).map(p50).collect();
     let mut out = Vec::new();
     for a in 0..series.len() {
         for b in a + 1..series.len() {
-            let (sa, sb) = (&series[a], &series[b]);
-            let (Some(la), Some(lb)) = (sa.last(), sb.last()) else {
-                continue;
+            // The first month (0-based, as in crossover.csv) from which one
+            // stays above the other to the horizon.
+            let (lower, higher, from) = match (
+                crate::stats::analysis::crossover(&series[b], &series[a]),
+                crate::stats::analysis::crossover(&series[a], &series[b]),
+            ) {
+                (Some(m), _) => (a, b, m),
+                (_, Some(m)) => (b, a, m),
+                _ => continue,
             };
-            let (lower, higher) = if la.p50 < lb.p50 {
-                (a, b)
-            } else if lb.p50 < la.p50 {
-                (b, a)
-            } else {
-                continue;
-            };
-            let (lo, hi) = (&series[lower], &series[higher]);
-            let mut from = lo.len();
-            while from > 0 && lo[from - 1].p50 < hi[from - 1].p50 {
-                from -= 1;
-            }
             out.push(Crossing {
                 lower,
                 higher,
-                from_month: lo[from].end_of_month,
+                from_month: from as u32 + 1,
             });
         }
     }

@@ -320,12 +320,26 @@ pub fn row_y(i: usize, n: usize) -> f64 {
     (n - 1 - i) as f64
 }
 
-/// Builds a bar chart with a row per label and draws its axes.
+/// Builds a bar chart with a row per label and draws its axes, money on
+/// the x axis from 0 to `x_max`.
 pub fn rows_chart<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
     labels: &[String],
     x_max: f64,
     x_desc: &str,
+) -> Result<ChartContext<'a, DB, Rows>, DrawError<DB>> {
+    rows_chart_over(plot, labels, 0.0..x_max, x_desc, &|x| {
+        super::format::money_tick(*x)
+    })
+}
+
+/// Builds a bar chart with a row per label over any x range and format.
+pub fn rows_chart_over<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    labels: &[String],
+    x: Range<f64>,
+    x_desc: &str,
+    x_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<ChartContext<'a, DB, Rows>, DrawError<DB>> {
     let n = labels.len();
     let font = style::text(TICK_SIZE, INK);
@@ -333,7 +347,7 @@ pub fn rows_chart<'a, DB: DrawingBackend>(
     for l in labels {
         widest = widest.max(plot.estimate_text_size(l, &font)?.0);
     }
-    let mut chart = chart(plot, 0.0..x_max, -0.6..n as f64 - 0.4, widest + 24)?;
+    let mut chart = chart(plot, x, -0.6..n as f64 - 0.4, widest + 24)?;
     // With at most n labels on a range of length n, plotters puts them on
     // the integers: the row centres. Anything else stays unlabelled.
     let label_of = |y: &f64| {
@@ -352,7 +366,7 @@ pub fn rows_chart<'a, DB: DrawingBackend>(
         &Axes {
             x_desc,
             y_desc: "",
-            x_fmt: &|x| super::format::money_tick(*x),
+            x_fmt,
             y_fmt: &label_of,
             x_labels: 10,
             y_labels: n,

@@ -15,6 +15,7 @@ pub mod distribution;
 pub mod format;
 pub mod frame;
 pub mod quality;
+pub mod sensitivity;
 pub mod style;
 
 use std::path::{Path, PathBuf};
@@ -31,12 +32,13 @@ pub use frame::DrawResult;
 use crate::report::rundata::RunData;
 
 /// Names of the charts of one run, in the order they are drawn.
-pub const RUN_CHARTS: [&str; 5] = [
+pub const RUN_CHARTS: [&str; 6] = [
     "distribution",
     "cdf",
     "cost_over_time",
     "breakdown",
     "quality",
+    "sensitivity",
 ];
 
 /// Names of the charts of a comparison.
@@ -50,19 +52,21 @@ pub enum Chart<'a> {
     CostOverTime(&'a RunData),
     Breakdown(&'a RunData),
     Quality(&'a RunData),
+    Sensitivity(&'a RunData),
     CompareCdf(&'a [(String, RunData)]),
     CompareMedians(&'a [(String, RunData)]),
 }
 
 impl<'a> Chart<'a> {
     /// The charts of one run, in the order of [`RUN_CHARTS`].
-    pub fn of_run(data: &'a RunData) -> [Chart<'a>; 5] {
+    pub fn of_run(data: &'a RunData) -> [Chart<'a>; 6] {
         [
             Chart::Distribution(data),
             Chart::Cdf(data),
             Chart::CostOverTime(data),
             Chart::Breakdown(data),
             Chart::Quality(data),
+            Chart::Sensitivity(data),
         ]
     }
 
@@ -80,6 +84,7 @@ impl<'a> Chart<'a> {
             Chart::CostOverTime(_) => RUN_CHARTS[2],
             Chart::Breakdown(_) => RUN_CHARTS[3],
             Chart::Quality(_) => RUN_CHARTS[4],
+            Chart::Sensitivity(_) => RUN_CHARTS[5],
             Chart::CompareCdf(_) => COMPARE_CHARTS[0],
             Chart::CompareMedians(_) => COMPARE_CHARTS[1],
         }
@@ -93,6 +98,7 @@ impl<'a> Chart<'a> {
             Chart::CostOverTime(d) => cost_over_time::draw(area, d),
             Chart::Breakdown(d) => breakdown::draw(area, d),
             Chart::Quality(d) => quality::draw(area, d),
+            Chart::Sensitivity(d) => sensitivity::draw(area, d),
             Chart::CompareCdf(r) => compare::draw_cdf(area, r),
             Chart::CompareMedians(r) => compare::draw_medians(area, r),
         }

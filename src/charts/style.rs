@@ -85,6 +85,10 @@ pub const AXIS: RGBColor = RGBColor(0x80, 0x80, 0x80);
 pub const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
 pub const GUIDE: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
 pub const BACKGROUND: RGBColor = RGBColor(0xff, 0xff, 0xff);
+/// Bars of the sensitivity chart: an input that raises the difference, one
+/// that lowers it (greys, so they are not read as strategies).
+pub const RAISES: RGBColor = RGBColor(0x4a, 0x4a, 0x4a);
+pub const LOWERS: RGBColor = RGBColor(0xb0, 0xb0, 0xb0);
 
 /// The Okabe-Ito palette, distinct for the common forms of colour
 /// blindness. A strategy's colour is `STRATEGY_COLORS[position % 8]`.

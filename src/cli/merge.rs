@@ -21,6 +21,9 @@ pub struct MergeArgs {
     /// Output directory.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
+    /// Chart formats: png,svg (the default), png, svg or none.
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = super::charts::parse_formats)]
+    pub charts: super::charts::Formats,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -184,6 +187,13 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         files: super::run::files_in(dir, "manifest.json")?,
         shard: None,
         precision: None,
+    };
+    report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
+    let totals = (!with_rows).then(|| super::charts::totals_as_written(&results));
+    super::charts::draw_run(dir, totals, args.charts)?;
+    let manifest = Manifest {
+        files: super::run::files_in(dir, "manifest.json")?,
+        ..manifest
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
     let target = staged.commit()?;

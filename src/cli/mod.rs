@@ -5,6 +5,7 @@
 //! whose exit code `main` returns: 2 for mistakes in the input (scenario
 //! files, flags), 1 for failures of the machine (disk full, ...).
 
+mod charts;
 mod merge;
 mod run;
 mod signals;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+pub use charts::{ChartsArgs, CompareArgs};
 pub use merge::MergeArgs;
 pub use run::RunArgs;
 pub use sweep::SweepArgs;
@@ -51,6 +53,14 @@ pub enum Command {
         after_help = "Examples:\n  tcosim sweep scenarios/default.toml --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml --set engagements.freelancer.hourly_rate=80,120,160 --set drift.events_per_month=0.05,0.1,0.2"
     )]
     Sweep(SweepArgs),
+    /// Redraw the charts and report.html of a results directory from its files.
+    #[command(after_help = "Example:\n  tcosim charts results/default")]
+    Charts(ChartsArgs),
+    /// Compare runs (the same scenario before and after a change, or two scenarios).
+    #[command(
+        after_help = "Example:\n  tcosim run scenarios/default.toml --out results/before\n  tcosim run my-changed.toml --out results/after\n  tcosim compare results/before results/after --out results/before-vs-after"
+    )]
+    Compare(CompareArgs),
     /// Merge the shard directories of a run made with `run --shard I/N` into one result.
     #[command(
         after_help = "Example:\n  for i in 1 2 3 4; do tcosim run my.toml --shard $i/4 --out shards/$i; done\n  tcosim merge shards/1 shards/2 shards/3 shards/4 --out results/my"
@@ -124,6 +134,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run::run_command(args),
         Command::Sweep(args) => sweep::sweep_command(args),
         Command::Merge(args) => merge::merge_command(args),
+        Command::Charts(args) => charts::charts_command(args),
+        Command::Compare(args) => charts::compare_command(args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { path } => init_command(&path),
     }

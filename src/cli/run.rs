@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// Skip trials.csv (everything else is written); for very large runs.
     #[arg(long)]
     pub no_trials_csv: bool,
+    /// Chart formats: png,svg (the default), png, svg, or none to skip the charts (report.html
+    /// is always written).
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = super::charts::parse_formats)]
+    pub charts: super::charts::Formats,
     /// Run even if the memory estimate exceeds what the machine has available.
     #[arg(long)]
     pub force: bool,
@@ -319,7 +323,13 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
                 .context("cannot write scenario.toml")?;
             Vec::new()
         }
-        None => write_outputs(dir, &text, &results)?,
+        None => {
+            let summaries = write_outputs(dir, &text, &results)?;
+            if signals::cancelled() {
+                return Err(CliError::Interrupted);
+            }
+            summaries
+        }
     };
     if signals::cancelled() {
         return Err(CliError::Interrupted);
@@ -356,6 +366,23 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
         },
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
+    let manifest = if args.shard.is_none() {
+        // Charts and the report are drawn from the files just written.
+        let totals = args
+            .no_trials_csv
+            .then(|| super::charts::totals_as_written(&results));
+        super::charts::draw_run(dir, totals, args.charts)?;
+        if signals::cancelled() {
+            return Err(CliError::Interrupted);
+        }
+        let mut m = manifest;
+        m.files = files_in(dir, "manifest.json")?;
+        m.wall_seconds = (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+        report::manifest::write_manifest(&dir.join("manifest.json"), &m)?;
+        m
+    } else {
+        manifest
+    };
     let target = staged.commit()?;
     if !args.quiet {
         if let Some((i, n)) = args.shard {

@@ -365,7 +365,7 @@ fn assumptions(out: &mut String, sc: &Scenario) {
 }
 
 /// The report of one run. `extra` holds (section title, HTML body) pairs
-/// placed before the assumptions; titles are escaped, bodies are inserted
+/// placed after the summary table, before the charts; titles are escaped, bodies are inserted
 /// as they are (they must be self-contained HTML too).
 pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<String> {
     let mut out = String::new();
@@ -403,9 +403,9 @@ pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<Strin
     }
     out.push_str("</ul>\n<h2 id=\"summary\">Summary</h2>\n");
     summary_table(&mut out, data);
+    extra_sections(&mut out, extra);
     out.push_str("<h2 id=\"charts\">Charts</h2>\n");
     figures(&mut out, &Chart::of_run(data))?;
-    extra_sections(&mut out, extra);
     assumptions(&mut out, &data.scenario);
     page_end(&mut out);
     Ok(out)

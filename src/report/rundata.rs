@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::model::CATEGORIES;
 use crate::scenario::Scenario;
+use crate::stats::analysis::SensitivityRow;
 use crate::stats::{MonthBand, Summary};
 
 /// Everything a chart or the report may show.
@@ -34,6 +35,28 @@ pub struct RunData {
     pub scenario_text: String,
     /// The checked scenario.
     pub scenario: Scenario,
+    /// sensitivity.csv rows (empty if the file is absent).
+    pub sensitivity: Vec<SensitivityRow>,
+    /// comparison.csv rows (empty if the file is absent).
+    pub comparisons: Vec<ComparisonRow>,
+    /// Standard error of each strategy's mean, from precision.csv (empty if
+    /// the file is absent).
+    pub mean_se: Vec<f64>,
+}
+
+/// One row of comparison.csv: strategy A against strategy B.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonRow {
+    pub a: usize,
+    pub b: usize,
+    /// Mean of A - B and its 95% confidence interval.
+    pub mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Median of A - B.
+    pub p50: f64,
+    pub prob_a_cheaper: f64,
+    pub prob_tie: f64,
 }
 
 fn read_csv(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecord>)> {
@@ -177,7 +200,46 @@ impl RunData {
                 t
             }
         };
+        let mut sensitivity = Vec::new();
+        let sens_path = dir.join("sensitivity.csv");
+        if sens_path.exists() {
+            for rec in read_csv(&sens_path)?.1 {
+                sensitivity.push(SensitivityRow {
+                    input: rec.get(0).unwrap_or_default().to_string(),
+                    target: rec.get(1).unwrap_or_default().to_string(),
+                    rho: num(&rec, 2, &sens_path)?,
+                });
+            }
+        }
+        let mut comparisons = Vec::new();
+        let cmp_path = dir.join("comparison.csv");
+        if cmp_path.exists() {
+            for rec in read_csv(&cmp_path)?.1 {
+                comparisons.push(ComparisonRow {
+                    a: index(rec.get(0).unwrap_or_default(), &cmp_path)?,
+                    b: index(rec.get(1).unwrap_or_default(), &cmp_path)?,
+                    mean: num(&rec, 3, &cmp_path)?,
+                    ci_low: num(&rec, 4, &cmp_path)?,
+                    ci_high: num(&rec, 5, &cmp_path)?,
+                    p50: num(&rec, 6, &cmp_path)?,
+                    prob_a_cheaper: num(&rec, 7, &cmp_path)?,
+                    prob_tie: num(&rec, 8, &cmp_path)?,
+                });
+            }
+        }
+        let mut mean_se = Vec::new();
+        let prec_path = dir.join("precision.csv");
+        if prec_path.exists() {
+            for rec in read_csv(&prec_path)?.1 {
+                if rec.get(2) == Some("mean") {
+                    mean_se.push(num(&rec, 4, &prec_path)?);
+                }
+            }
+        }
         Ok(RunData {
+            sensitivity,
+            comparisons,
+            mean_se,
             name: scenario.name.clone(),
             description: scenario.description.clone(),
             seed,
@@ -190,6 +252,30 @@ impl RunData {
             scenario_text,
             scenario,
         })
+    }
+
+    /// The sensitivity target that is a difference of two strategies, and
+    /// its inputs sorted by |rho| (largest first; ties in file order).
+    pub fn difference_drivers(&self) -> Option<(String, Vec<(String, f64)>)> {
+        let target = self
+            .sensitivity
+            .iter()
+            .map(|r| &r.target)
+            .find(|t| !self.strategies.contains(t))?
+            .clone();
+        let mut rows: Vec<(String, f64)> = self
+            .sensitivity
+            .iter()
+            .filter(|r| r.target == target)
+            .map(|r| (r.input.clone(), r.rho))
+            .collect();
+        rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        Some((target, rows))
+    }
+
+    /// The comparison of A against B, if recorded.
+    pub fn comparison(&self, a: usize, b: usize) -> Option<&ComparisonRow> {
+        self.comparisons.iter().find(|c| c.a == a && c.b == b)
     }
 
     /// The band of strategy `s` at month `m`.
