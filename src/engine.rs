@@ -74,8 +74,9 @@ pub fn varying_inputs(sc: &Scenario) -> Vec<usize> {
 pub struct Sums {
     /// Cumulative cost at the end of each month: `[s * H + m]`.
     pub cost: Vec<ExactSum>,
-    /// Model quality at the end of each month: `[s * H + m]`.
-    pub quality: Vec<ExactSum>,
+    /// Degradation (1 - model quality) at the end of each month: `[s * H + m]`
+    /// (summed as degradation because it is mostly zero, which costs nothing).
+    pub degradation: Vec<ExactSum>,
     /// Each cost category: `[s * 11 + c]`.
     pub category: Vec<ExactSum>,
     /// The TCO: `[s]`.
@@ -87,7 +88,7 @@ impl Sums {
         let sm = strategies * horizon;
         Sums {
             cost: vec![ExactSum::default(); sm],
-            quality: vec![ExactSum::default(); sm],
+            degradation: vec![ExactSum::default(); sm],
             category: vec![ExactSum::default(); strategies * CATEGORIES.len()],
             total: vec![ExactSum::default(); strategies],
         }
@@ -97,7 +98,7 @@ impl Sums {
     pub fn merge(&mut self, o: &Sums) {
         for (a, b) in [
             (&mut self.cost, &o.cost),
-            (&mut self.quality, &o.quality),
+            (&mut self.degradation, &o.degradation),
             (&mut self.category, &o.category),
             (&mut self.total, &o.total),
         ] {
@@ -254,7 +255,10 @@ fn simulate_chunk(
                 out.min[base + m] = out.min[base + m].min(x);
                 out.max[base + m] = out.max[base + m].max(x);
                 out.sums.cost[base + m].add(x);
-                out.sums.quality[base + m].add(quality[m]);
+                let d = 1.0 - quality[m];
+                if d != 0.0 {
+                    out.sums.degradation[base + m].add(d);
+                }
             }
             if let Some(w) = writer.as_mut() {
                 // Writing into a Vec cannot fail.
@@ -344,32 +348,54 @@ pub fn run_streaming(
     };
     let want_rows = rows.is_some();
     let (start, end) = (plan.first_trial, plan.first_trial + plan.trials);
+    // Each wave is simulated while the previous one is folded in (in chunk
+    // order), so the sequential fold overlaps the parallel work.
+    let mut pending: Vec<ChunkOut> = Vec::new();
     let mut c0 = 0;
-    while c0 < chunks {
+    loop {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(RunError::Cancelled);
         }
         let c1 = (c0 + wave).min(chunks);
-        let outs: Vec<ChunkOut> = (c0..c1)
-            .into_par_iter()
-            .map(|c| {
-                let first = start + c * chunk;
-                simulate_chunk(
-                    sc,
-                    plan,
-                    &varying,
-                    first,
-                    (first + chunk).min(end),
-                    want_rows,
-                )
-            })
-            .collect();
-        for out in outs {
-            fold(&mut res, out, &mut rows).map_err(RunError::Io)?;
+        let folding = std::mem::take(&mut pending);
+        let (outs, folded) = rayon::join(
+            || {
+                (c0..c1)
+                    .into_par_iter()
+                    .map(|c| {
+                        let first = start + c * chunk;
+                        simulate_chunk(
+                            sc,
+                            plan,
+                            &varying,
+                            first,
+                            (first + chunk).min(end),
+                            want_rows,
+                        )
+                    })
+                    .collect::<Vec<ChunkOut>>()
+            },
+            || -> std::io::Result<()> {
+                for out in folding {
+                    fold(&mut res, out, &mut rows)?;
+                }
+                Ok(())
+            },
+        );
+        folded.map_err(RunError::Io)?;
+        if c0 > 0 {
+            progress((c0 * chunk).min(plan.trials));
+        }
+        pending = outs;
+        if c1 >= chunks {
+            break;
         }
         c0 = c1;
-        progress((c1 * chunk).min(plan.trials));
     }
+    for out in pending {
+        fold(&mut res, out, &mut rows).map_err(RunError::Io)?;
+    }
+    progress(plan.trials);
     Ok(res)
 }
 

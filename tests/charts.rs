@@ -601,12 +601,19 @@ mod commands {
     }
 
     #[test]
-    fn charts_none_skips_the_charts_but_writes_the_report() {
+    fn charts_none_skips_the_charts_and_the_report() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("r");
         run(&out, &["--charts", "none"]);
         assert!(!out.join("charts").exists());
-        assert!(out.join("report.html").is_file());
+        assert!(!out.join("report.html").exists());
+        tcosim()
+            .arg("charts")
+            .arg(&out)
+            .arg("--quiet")
+            .assert()
+            .success();
+        assert!(out.join("report.html").is_file() && out.join("charts/cdf.svg").is_file());
         run(&out, &["--charts", "png"]);
         assert!(out.join("charts/cdf.png").is_file() && !out.join("charts/cdf.svg").exists());
         tcosim()

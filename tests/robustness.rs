@@ -254,11 +254,22 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// Every file under `dir` (recursively) with its bytes.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    names(dir)
-        .into_iter()
-        .map(|n| (n.clone(), std::fs::read(dir.join(&n)).expect("read")))
-        .collect()
+    let mut out = Vec::new();
+    for n in names(dir) {
+        let path = dir.join(&n);
+        if path.is_dir() {
+            out.extend(
+                snapshot(&path)
+                    .into_iter()
+                    .map(|(sub, b)| (format!("{n}/{sub}"), b)),
+            );
+        } else {
+            out.push((n, std::fs::read(&path).expect("read")));
+        }
+    }
+    out
 }
 
 /// Starts a long run into `out` (which holds earlier results), sends

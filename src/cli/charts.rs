@@ -60,12 +60,14 @@ pub fn totals_as_written(r: &Results) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Draws the charts and writes report.html into `dir` from its files.
+/// Draws the charts and writes report.html (which shows them) into `dir`
+/// from its files; with no format, neither.
 pub fn draw_run(dir: &Path, totals: Option<Vec<Vec<f64>>>, formats: Formats) -> anyhow::Result<()> {
-    let data = RunData::load(dir, totals)?;
-    if formats.any() {
-        charts::write_all(&data, dir, formats.png, formats.svg)?;
+    if !formats.any() {
+        return Ok(());
     }
+    let data = RunData::load(dir, totals)?;
+    charts::write_all(&data, dir, formats.png, formats.svg)?;
     let report = html::render_report(&data, &decision::sections(&data))?;
     std::fs::write(dir.join("report.html"), report)
         .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
@@ -76,7 +78,7 @@ pub struct ChartsArgs {
     /// A results directory written by `tcosim run` (or `tcosim merge`).
     #[arg(value_name = "RUN_DIR")]
     pub dir: PathBuf,
-    /// Chart formats: png,svg, png, svg or none (report.html only).
+    /// Chart formats: png,svg, png, svg or none (report.html only, without the images).
     #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = parse_formats)]
     pub charts: Formats,
     /// Print nothing but errors.

@@ -52,8 +52,8 @@ pub struct RunArgs {
     /// Skip trials.csv (everything else is written); for very large runs.
     #[arg(long)]
     pub no_trials_csv: bool,
-    /// Chart formats: png,svg (the default), png, svg, or none to skip the charts (report.html
-    /// is always written).
+    /// Chart formats: png,svg (the default), png, svg, or none to skip the charts and
+    /// report.html (`tcosim charts RUN_DIR` draws them later).
     #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = super::charts::parse_formats)]
     pub charts: super::charts::Formats,
     /// Run even if the memory estimate exceeds what the machine has available.

@@ -35,7 +35,7 @@ struct StoredAggregates {
     trials: u64,
     cost: Vec<StoredSketch>,
     cost_sum: Vec<String>,
-    quality_sum: Vec<String>,
+    degradation_sum: Vec<String>,
     category_sum: Vec<String>,
     total_sum: Vec<String>,
 }
@@ -104,7 +104,7 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
             })
             .collect(),
         cost_sum: raw(&a.sums.cost),
-        quality_sum: raw(&a.sums.quality),
+        degradation_sum: raw(&a.sums.degradation),
         category_sum: raw(&a.sums.category),
         total_sum: raw(&a.sums.total),
     };
@@ -184,7 +184,7 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
         .map(|s| Sketch::from_parts(&s.buckets, s.min, s.max))
         .collect();
     agg.sums.cost = unraw(&stored.cost_sum, &agg_path)?;
-    agg.sums.quality = unraw(&stored.quality_sum, &agg_path)?;
+    agg.sums.degradation = unraw(&stored.degradation_sum, &agg_path)?;
     agg.sums.category = unraw(&stored.category_sum, &agg_path)?;
     agg.sums.total = unraw(&stored.total_sum, &agg_path)?;
     Ok(Results {

@@ -548,6 +548,10 @@ fn lowest_two(summaries: &[Summary]) -> Option<(usize, usize)> {
     (idx.len() >= 2).then(|| (idx[0], idx[1]))
 }
 
+/// Trials used for the sensitivity (the first ones of the run): enough for
+/// a standard error of rho of about 0.002.
+pub const SENSITIVITY_TRIALS: usize = 200_000;
+
 /// Spearman rank correlation of every varying input (`r.inputs`) with each
 /// strategy's TCO and with the difference of the two strategies with the
 /// lowest median (see [`Sensitivity::difference`]). `summaries` are the
@@ -556,21 +560,28 @@ fn lowest_two(summaries: &[Summary]) -> Option<(usize, usize)> {
 /// Each input column and each target is ranked once (O(n log n)); input
 /// columns are ranked in parallel and each rho is summed in trial order.
 ///
+/// Runs of more than [`SENSITIVITY_TRIALS`] trials use their first
+/// `SENSITIVITY_TRIALS` trials.
+///
 /// # Panics
 /// If `summaries` does not hold one summary per strategy.
 pub fn sensitivity(r: &Results, summaries: &[Summary]) -> Sensitivity {
     let n_s = r.n_strategies();
-    let n = r.n_trials();
+    // Rank correlations settle long before a million trials (their standard
+    // error is about 1/sqrt(n)): the first SENSITIVITY_TRIALS trials are used.
+    let n = r.n_trials().min(SENSITIVITY_TRIALS);
     let k_n = r.inputs.len();
     assert_eq!(summaries.len(), n_s, "one summary per strategy is needed");
     let difference = lowest_two(summaries);
 
     let mut targets: Vec<String> = r.strategies.clone();
-    let mut columns: Vec<Vec<f64>> = (0..n_s).map(|s| r.totals_of(s)).collect();
+    let mut columns: Vec<Vec<f64>> = (0..n_s)
+        .map(|s| r.totals_of(s).into_iter().take(n).collect())
+        .collect();
     if let Some((f, s)) = difference {
         targets.push(format!("{} - {}", r.strategies[f], r.strategies[s]));
         columns.push(
-            r.totals
+            r.totals[..n * n_s]
                 .chunks_exact(n_s)
                 .map(|row| row[f] - row[s])
                 .collect(),

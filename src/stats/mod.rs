@@ -169,7 +169,7 @@ pub fn monthly(r: &Results) -> Vec<MonthBand> {
                 p10: sk.quantile(0.10),
                 p50: sk.quantile(0.50),
                 p90: sk.quantile(0.90),
-                quality: a.sums.quality[k].mean(a.trials),
+                quality: 1.0 - a.sums.degradation[k].mean(a.trials),
             });
         }
     }
