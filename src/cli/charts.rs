@@ -172,13 +172,14 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
         .context("cannot write compare.csv")?;
     for (label, data) in &runs {
         for s in &data.summary {
+            let money = crate::report::csv::money;
             w.write_record([
                 label.clone(),
                 s.strategy.clone(),
-                format!("{:.2}", s.mean),
-                format!("{:.2}", s.p10),
-                format!("{:.2}", s.p50),
-                format!("{:.2}", s.p90),
+                money(s.mean),
+                money(s.p10),
+                money(s.p50),
+                money(s.p90),
             ])
             .context("cannot write compare.csv")?;
         }

@@ -460,8 +460,8 @@ fn write_sweep_csv(
             let mut rec: Vec<String> = p.iter().map(|v| fmt_value(*v)).collect();
             rec.push(s.strategy.clone());
             rec.push(s.trials.to_string());
-            rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| format!("{x:.2}")));
-            rec.push(format!("{:.6}", s.prob_cheapest));
+            rec.extend([s.mean, s.p10, s.p50, s.p90].map(crate::report::csv::money));
+            rec.push(crate::report::csv::prob(s.prob_cheapest));
             w.write_record(&rec)?;
         }
     }

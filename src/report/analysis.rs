@@ -5,17 +5,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::csv::{money, prob};
 use crate::engine::Results;
 use crate::stats::analysis::{self, Crossover, PairComparison, Precision, Sensitivity};
 use crate::stats::{MonthBand, Summary};
-
-fn money(x: f64) -> String {
-    format!("{x:.2}")
-}
-
-fn prob(x: f64) -> String {
-    format!("{x:.6}")
-}
 
 fn month(m: Option<usize>) -> String {
     m.map(|m| m.to_string()).unwrap_or_default()

@@ -12,11 +12,13 @@ use crate::engine::Results;
 use crate::model::{CATEGORIES, Outcome};
 use crate::stats::{MonthBand, Summary};
 
-fn money(x: f64) -> String {
+/// Money as written in every CSV: two decimals.
+pub(crate) fn money(x: f64) -> String {
     format!("{x:.2}")
 }
 
-fn prob(x: f64) -> String {
+/// A probability as written in every CSV: six decimals.
+pub(crate) fn prob(x: f64) -> String {
     format!("{x:.6}")
 }
 
