@@ -245,6 +245,16 @@ fn horizon_sweep_costs_never_fall_as_the_horizon_grows() {
     );
     let rows = read(&out.join("sweep.csv"));
     assert_eq!(rows.len(), 20 * 4);
+    for f in [
+        "charts/sweep.png",
+        "charts/sweep.svg",
+        "sweep.txt",
+        "scenario.toml",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let svg = std::fs::read_to_string(out.join("charts/sweep.svg")).unwrap();
+    assert!(svg.contains("simulation.horizon_months"));
     for strategy in [
         "Freelance",
         "Freelance on retainer",
@@ -288,4 +298,38 @@ fn sweeps_reject_keys_that_do_not_exist() {
             .code(2)
             .stderr(predicates::str::contains(says));
     }
+}
+
+#[test]
+fn a_two_key_sweep_draws_a_heat_map_and_states_the_flips_per_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("sweep2");
+    let a = tcosim()
+        .args([
+            "sweep",
+            "scenarios/core-product.toml",
+            "--trials",
+            "200",
+            "--set",
+            "simulation.horizon_months=12,48",
+            "--set",
+            "engagements.freelancer.hourly_rate=60,200",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert_eq!(
+        stdout.matches("With simulation.horizon_months = ").count(),
+        2,
+        "{stdout}"
+    );
+    let rows = read(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 4 * 4);
+    assert_eq!((rows[0][0].as_str(), rows[0][1].as_str()), ("12", "60"));
+    let svg = std::fs::read_to_string(out.join("charts/sweep.svg")).unwrap();
+    assert!(
+        svg.contains("engagements.freelancer.hourly_rate") && svg.contains("Lowest median TCO")
+    );
 }

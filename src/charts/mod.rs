@@ -17,6 +17,7 @@ pub mod frame;
 pub mod quality;
 pub mod sensitivity;
 pub mod style;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,10 @@ pub enum Chart<'a> {
     Sensitivity(&'a RunData),
     CompareCdf(&'a [(String, RunData)]),
     CompareMedians(&'a [(String, RunData)]),
+    /// A one-key sweep: TCO against the swept value.
+    SweepLine(&'a sweep::SweepData),
+    /// A two-key sweep: the cheapest strategy by median at each point.
+    SweepHeatmap(&'a sweep::SweepData),
 }
 
 impl<'a> Chart<'a> {
@@ -87,6 +92,7 @@ impl<'a> Chart<'a> {
             Chart::Sensitivity(_) => RUN_CHARTS[5],
             Chart::CompareCdf(_) => COMPARE_CHARTS[0],
             Chart::CompareMedians(_) => COMPARE_CHARTS[1],
+            Chart::SweepLine(_) | Chart::SweepHeatmap(_) => "sweep",
         }
     }
 
@@ -101,6 +107,8 @@ impl<'a> Chart<'a> {
             Chart::Sensitivity(d) => sensitivity::draw(area, d),
             Chart::CompareCdf(r) => compare::draw_cdf(area, r),
             Chart::CompareMedians(r) => compare::draw_medians(area, r),
+            Chart::SweepLine(d) => sweep::draw_line(area, d),
+            Chart::SweepHeatmap(d) => sweep::draw_heatmap(area, d),
         }
     }
 
@@ -160,6 +168,22 @@ fn write_charts(charts: &[Chart], dir: &Path, png: bool, svg: bool) -> Result<Ve
 /// Draws every chart of a run into `dir/charts/`, as PNG and/or SVG.
 pub fn write_all(data: &RunData, dir: &Path, png: bool, svg: bool) -> Result<Vec<PathBuf>> {
     write_charts(&Chart::of_run(data), dir, png, svg)
+}
+
+/// Draws the `sweep` chart of a sweep (a line chart for one key, a heat map
+/// for two) into `dir/charts/`.
+pub fn write_sweep(
+    data: &sweep::SweepData,
+    dir: &Path,
+    png: bool,
+    svg: bool,
+) -> Result<Vec<PathBuf>> {
+    let chart = if data.keys.len() == 1 {
+        Chart::SweepLine(data)
+    } else {
+        Chart::SweepHeatmap(data)
+    };
+    write_charts(&[chart], dir, png, svg)
 }
 
 /// Draws `compare_cdf` and `compare_medians` of labelled runs into

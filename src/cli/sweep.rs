@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{CliError, Loaded, signals};
+use crate::charts::{self, sweep::SweepData};
 use crate::engine::{self, RunError, RunPlan};
 use crate::report::StagedDir;
 use crate::scenario::{self, Scenario};
@@ -43,6 +44,9 @@ pub struct SweepArgs {
     /// saying which values each point has and where its results go.
     #[arg(long, value_name = "DIR")]
     pub emit_jobs: Option<PathBuf>,
+    /// Chart formats of the sweep chart: png,svg (the default), png, svg or none.
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = super::charts::parse_formats)]
+    pub charts: super::charts::Formats,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -316,11 +320,29 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     std::fs::write(dir.join("sweep.txt"), format!("{statement}\n"))
         .context("cannot write sweep.txt")?;
     std::fs::write(dir.join("scenario.toml"), &text).context("cannot write scenario.toml")?;
+    if args.charts.any() {
+        let first = RunPlan::from_scenario(&scenarios[0]);
+        let data = SweepData {
+            name: base.name.clone(),
+            trials: args.trials.unwrap_or(first.trials),
+            seed: args.seed.unwrap_or(first.seed),
+            keys: axes.iter().map(|a| a.key.clone()).collect(),
+            values: axes.iter().map(|a| a.values.clone()).collect(),
+            strategies: names.clone(),
+            points: table.iter().map(|(_, s)| s.clone()).collect(),
+        };
+        charts::write_sweep(&data, dir, args.charts.png, args.charts.svg)?;
+    }
     let target = staged.commit()?;
     if !args.quiet {
         println!("{statement}");
         println!(
-            "Wrote sweep.csv, sweep.txt and scenario.toml to {}",
+            "Wrote sweep.csv, sweep.txt, scenario.toml{} to {}",
+            if args.charts.any() {
+                " and charts/sweep"
+            } else {
+                ""
+            },
             target.display()
         );
     }
