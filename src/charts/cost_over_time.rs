@@ -91,6 +91,22 @@ pub fn median_crossings(data: &RunData) -> Vec<Crossing> {
     out
 }
 
+/// The crossing of the two strategies with the lowest median at the
+/// horizon, if they part for good after the first month.
+pub fn leaders_crossing(data: &RunData) -> Option<Crossing> {
+    let h = data.horizon as usize;
+    let mut order: Vec<usize> = (0..data.strategies.len()).collect();
+    order.sort_by(|a, b| {
+        data.band(*a, h - 1)
+            .p50
+            .total_cmp(&data.band(*b, h - 1).p50)
+    });
+    let (a, b) = (*order.first()?, *order.get(1)?);
+    median_crossings(data)
+        .into_iter()
+        .find(|c| c.lower == a && c.higher == b && c.from_month > 1)
+}
+
 /// The label of the target launch month: fixed, or the median of its
 /// distribution.
 pub fn target_launch_label(data: &RunData) -> String {
@@ -189,6 +205,33 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             style::strategy_color(s).stroke_width(LINE_WIDTH),
             None,
         )?;
+    }
+    // The month from which the leader at the horizon stays cheaper than the
+    // runner-up (crossover.csv's median month, counted from 1 here).
+    if let Some(c) = leaders_crossing(data) {
+        let x = f64::from(c.from_month);
+        frame::line(
+            &mut chart,
+            vec![(x, 0.0), (x, top)],
+            MUTED.stroke_width(THIN_LINE),
+            Some(GUIDE_DOTS),
+        )?;
+        let right = x < 0.6 * horizon;
+        let (anchor, dx) = if right {
+            (HPos::Left, 6)
+        } else {
+            (HPos::Right, -6)
+        };
+        // At the top, under the target launch label's row, where the
+        // cumulative curves (rising from zero) leave room.
+        let font = style::text(ANNOTATION_SIZE, MUTED).pos(Pos::new(anchor, VPos::Top));
+        let label = format!(
+            "{} cheaper than {} from month {} on",
+            data.strategies[c.lower], data.strategies[c.higher], c.from_month
+        );
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, top)) + Text::new(label, (dx, 30), font),
+        ))?;
     }
     let target = data.target_launch_month();
     if target > 0.0 && target <= horizon {

@@ -245,7 +245,10 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
             }
         );
     }
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+    // A progress bar for runs of more than about a second (some 2e7
+    // strategy-trial-months), when stderr is a terminal.
+    let work = cap.unwrap_or(plan.trials) * sc.strategies.len() as u64 * u64::from(plan.horizon);
+    let bar = (!args.quiet && work > 20_000_000 && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(plan.trials);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
