@@ -47,8 +47,9 @@ pub fn parse_formats(s: &str) -> Result<Formats, String> {
     Ok(f)
 }
 
-/// Each strategy's totals as trials.csv writes them (to the cent), for runs
-/// made without trials.csv.
+/// Each strategy's totals as trials.csv writes them (to the cent): the
+/// charts of a run are drawn from these rather than from reading trials.csv
+/// back, and are identical to what `tcosim charts RUN_DIR` draws from it.
 pub fn totals_as_written(r: &Results) -> Vec<Vec<f64>> {
     (0..r.n_strategies())
         .map(|s| {

@@ -189,7 +189,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         precision: None,
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
-    let totals = (!with_rows).then(|| super::charts::totals_as_written(&results));
+    let totals = Some(super::charts::totals_as_written(&results));
     super::charts::draw_run(dir, totals, args.charts)?;
     let manifest = Manifest {
         files: super::run::files_in(dir, "manifest.json")?,

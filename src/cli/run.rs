@@ -370,10 +370,9 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     };
     report::manifest::write_manifest(&dir.join("manifest.json"), &manifest)?;
     let manifest = if args.shard.is_none() {
-        // Charts and the report are drawn from the files just written.
-        let totals = args
-            .no_trials_csv
-            .then(|| super::charts::totals_as_written(&results));
+        // Charts and the report are drawn from the files just written (and
+        // the totals as trials.csv holds them, without reading it back).
+        let totals = Some(super::charts::totals_as_written(&results));
         super::charts::draw_run(dir, totals, args.charts)?;
         if signals::cancelled() {
             return Err(CliError::Interrupted);
