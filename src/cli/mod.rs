@@ -141,6 +141,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The worker threads of a command: `threads` of them, or rayon's default
+/// (all cores, or RAYON_NUM_THREADS).
+pub(crate) fn worker_pool(threads: Option<u32>) -> Result<rayon::ThreadPool, CliError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n as usize);
+    }
+    b.build()
+        .map_err(|e| CliError::Failure(anyhow::anyhow!("cannot start the worker threads: {e}")))
+}
+
 /// A scenario ready to run, with where it came from.
 pub struct Loaded {
     pub scenario: Scenario,

@@ -218,13 +218,7 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let cancel = signals::cancel_flag();
 
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.threads {
-            b = b.num_threads(n as usize);
-        }
-        b.build().context("cannot start the worker threads")?
-    };
+    let pool = super::worker_pool(args.threads)?;
     let threads = pool.current_num_threads();
     if !args.quiet {
         println!("Scenario: {} ({label})", sc.name);

@@ -138,11 +138,11 @@ pub fn set_key(text: &str, key: &str, v: f64) -> Result<String, String> {
     toml::to_string(&doc).map_err(|e| format!("cannot write the modified scenario: {e}"))
 }
 
-/// Checks the modified scenario, turning its problems into one message
-/// about the `--set`.
-fn checked(text: &str, key: &str, v: f64) -> Result<Scenario, CliError> {
+/// The scenario text with `key` set to `v`, and the scenario it makes;
+/// its problems become one message about the `--set`.
+fn checked(text: &str, key: &str, v: f64) -> Result<(String, Scenario), CliError> {
     let t = set_key(text, key, v).map_err(|m| CliError::Input(format!("--set {key}: {m}")))?;
-    Scenario::from_toml(&t, "sweep").map_err(|e| {
+    let sc = Scenario::from_toml(&t, "sweep").map_err(|e| {
         let msgs: Vec<String> = e
             .diags
             .iter()
@@ -152,7 +152,8 @@ fn checked(text: &str, key: &str, v: f64) -> Result<Scenario, CliError> {
             "--set {key}={v}: the scenario is not valid with this value: {}",
             msgs.join("; ")
         ))
-    })
+    })?;
+    Ok((t, sc))
 }
 
 /// Every point of the sweep: the values of each axis.
@@ -253,12 +254,12 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     // Check every point before simulating any.
     let mut scenarios = Vec::with_capacity(pts.len());
     for p in &pts {
-        let mut t = text.clone();
+        let (mut t, mut sc) = (text.clone(), None);
         for (a, v) in axes.iter().zip(p) {
-            checked(&t, &a.key, *v)?;
-            t = set_key(&t, &a.key, *v).map_err(CliError::Input)?;
+            let (next, s) = checked(&t, &a.key, *v)?;
+            (t, sc) = (next, Some(s));
         }
-        scenarios.push(Scenario::from_toml(&t, "sweep").map_err(CliError::Scenario)?);
+        scenarios.extend(sc);
     }
     let out_dir = args
         .out
@@ -269,13 +270,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     }
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let cancel = signals::cancel_flag();
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = args.threads {
-            b = b.num_threads(n as usize);
-        }
-        b.build().context("cannot start the worker threads")?
-    };
+    let pool = super::worker_pool(args.threads)?;
     let names: Vec<String> = base.strategies.iter().map(|s| s.name.clone()).collect();
     if !args.quiet {
         println!(
