@@ -54,7 +54,7 @@ fn engine_throughput(c: &mut Criterion) {
             .build()
             .expect("pool");
         g.bench_function(format!("engine_{threads}_threads"), |b| {
-            b.iter(|| pool.install(|| engine::run(&sc, plan, &|_| {})))
+            b.iter(|| pool.install(|| engine::run(&sc, plan, &|_| {}).expect("runs")))
         });
     }
     g.finish();

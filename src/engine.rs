@@ -9,15 +9,12 @@
 //! months, and nothing depends on the number of threads. Every random number
 //! comes from a stream keyed by `(seed, trial, name)`.
 
-use std::io::Write;
-
 use rayon::prelude::*;
 
 use crate::model::{self, CATEGORIES, Outcome, World};
-use crate::report::csv::trial_row;
 use crate::scenario::Scenario;
-use crate::stats::exact::ExactSum;
-use crate::stats::sketch::{Sketch, bucket};
+use crate::stats::sketch::bucket;
+use crate::stats::{Aggregates, InputDraws, Sums, Totals, TotalsError};
 
 /// Values (trial x strategy x month) simulated per chunk, about.
 const CHUNK_VALUES: usize = 1 << 17;
@@ -69,92 +66,14 @@ pub fn varying_inputs(sc: &Scenario) -> Vec<usize> {
         .collect()
 }
 
-/// Exact sums of a run's figures, mergeable in any order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sums {
-    /// Cumulative cost at the end of each month: `[s * H + m]`.
-    pub cost: Vec<ExactSum>,
-    /// Degradation (1 - model quality) at the end of each month: `[s * H + m]`
-    /// (summed as degradation because it is mostly zero, which costs nothing).
-    pub degradation: Vec<ExactSum>,
-    /// Each cost category: `[s * 11 + c]`.
-    pub category: Vec<ExactSum>,
-    /// The TCO: `[s]`.
-    pub total: Vec<ExactSum>,
-}
-
-impl Sums {
-    fn new(strategies: usize, horizon: usize) -> Sums {
-        let sm = strategies * horizon;
-        Sums {
-            cost: vec![ExactSum::default(); sm],
-            degradation: vec![ExactSum::default(); sm],
-            category: vec![ExactSum::default(); strategies * CATEGORIES.len()],
-            total: vec![ExactSum::default(); strategies],
-        }
-    }
-
-    /// Adds another set of sums of the same shape.
-    pub fn merge(&mut self, o: &Sums) {
-        for (a, b) in [
-            (&mut self.cost, &o.cost),
-            (&mut self.degradation, &o.degradation),
-            (&mut self.category, &o.category),
-            (&mut self.total, &o.total),
-        ] {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.merge(y);
-            }
-        }
-    }
-}
-
-/// Monthly and category figures of a run, mergeable in any order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Aggregates {
-    pub strategies: usize,
-    pub horizon: usize,
-    /// Trials counted.
-    pub trials: u64,
-    /// Cumulative cost at the end of each month: `[s * H + m]`.
-    pub cost: Vec<Sketch>,
-    pub sums: Sums,
-}
-
-impl Aggregates {
-    /// Empty aggregates.
-    pub fn new(strategies: usize, horizon: usize) -> Aggregates {
-        Aggregates {
-            strategies,
-            horizon,
-            trials: 0,
-            cost: vec![Sketch::default(); strategies * horizon],
-            sums: Sums::new(strategies, horizon),
-        }
-    }
-
-    /// Adds another run's aggregates (of the same shape).
-    pub fn merge(&mut self, o: &Aggregates) {
-        self.trials += o.trials;
-        for (a, b) in self.cost.iter_mut().zip(&o.cost) {
-            a.merge(b);
-        }
-        self.sums.merge(&o.sums);
-    }
-}
-
 /// Every trial's results.
 #[derive(Debug, Clone)]
 pub struct Results {
-    /// Strategy names, in scenario order.
-    pub strategies: Vec<String>,
     pub plan: RunPlan,
-    /// TCO per trial and strategy, trial-major: `[t * S + s]`.
-    pub totals: Vec<f64>,
-    /// Key paths of the inputs that vary across trials.
-    pub inputs: Vec<String>,
-    /// Their values per trial, trial-major: `[t * inputs.len() + k]`.
-    pub input_values: Vec<f32>,
+    /// TCO per trial and strategy.
+    pub totals: Totals,
+    /// Each trial's values of the inputs that vary.
+    pub inputs: InputDraws,
     /// Monthly and category figures.
     pub agg: Aggregates,
 }
@@ -162,40 +81,77 @@ pub struct Results {
 impl Results {
     /// Appends the results of the trials that follow these (a later batch
     /// of the same scenario, seed and horizon).
-    pub fn append(&mut self, next: Results) {
-        debug_assert_eq!(
-            next.plan.first_trial,
-            self.plan.first_trial + self.plan.trials
-        );
+    pub fn append(&mut self, next: Results) -> Result<(), TotalsError> {
+        if next.plan.first_trial != self.plan.first_trial + self.plan.trials {
+            return Err(TotalsError::Mismatch);
+        }
+        self.totals.append(next.totals)?;
+        self.inputs.append(next.inputs)?;
         self.plan.trials += next.plan.trials;
-        self.totals.extend(next.totals);
-        self.input_values.extend(next.input_values);
         self.agg.merge(&next.agg);
+        Ok(())
     }
 
-    /// Number of strategies.
-    pub fn n_strategies(&self) -> usize {
-        self.strategies.len()
+    /// Strategy names, in scenario order.
+    pub fn strategies(&self) -> &[String] {
+        self.totals.strategies()
     }
+}
 
-    /// Number of trials.
-    pub fn n_trials(&self) -> usize {
-        self.totals.len() / self.strategies.len().max(1)
+/// Where the engine hands each trial's outcomes, in trial order, while a
+/// run goes (the trials.csv writer is one). The engine knows only this
+/// trait, not any file format.
+///
+/// Outcomes are recorded into a `Chunk` on the worker thread that simulated
+/// them (formatting runs in parallel); finished chunks are then handed to
+/// [`TrialSink::write_chunk`] one at a time, in trial order.
+pub trait TrialSink: Sync {
+    /// A worker's buffer of recorded outcomes.
+    type Chunk: Send;
+    /// An empty buffer for a chunk of `trials` trials.
+    fn start_chunk(&self, trials: usize) -> Self::Chunk;
+    /// Records strategy `strategy`'s outcome in trial `trial`.
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome);
+    /// Takes a finished chunk; chunks arrive in trial order.
+    fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()>;
+}
+
+/// A sink that keeps nothing.
+pub struct NoSink;
+
+impl TrialSink for NoSink {
+    type Chunk = ();
+    #[inline]
+    fn start_chunk(&self, _: usize) {}
+    #[inline]
+    fn record(&self, _: &mut (), _: u64, _: &str, _: &Outcome) {}
+    fn write_chunk(&self, _: ()) -> std::io::Result<()> {
+        Ok(())
     }
+}
 
-    /// Strategy `s`'s totals in trial order.
-    pub fn totals_of(&self, s: usize) -> Vec<f64> {
-        self.totals
-            .iter()
-            .skip(s)
-            .step_by(self.n_strategies())
-            .copied()
-            .collect()
+/// An optional sink: `None` records nothing.
+impl<S: TrialSink> TrialSink for Option<S> {
+    type Chunk = Option<S::Chunk>;
+    fn start_chunk(&self, trials: usize) -> Self::Chunk {
+        self.as_ref().map(|s| s.start_chunk(trials))
+    }
+    #[inline]
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
+        if let (Some(s), Some(c)) = (self, chunk) {
+            s.record(c, trial, strategy, outcome);
+        }
+    }
+    fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()> {
+        match (self, chunk) {
+            (Some(s), Some(c)) => s.write_chunk(c),
+            _ => Ok(()),
+        }
     }
 }
 
 /// A chunk's results before they are folded in.
-struct ChunkOut {
+struct ChunkOut<C> {
     totals: Vec<f64>,
     inputs: Vec<f32>,
     /// Bucket of each cumulative cost: `[(t * S + s) * H + m]`.
@@ -204,18 +160,27 @@ struct ChunkOut {
     min: Vec<f64>,
     max: Vec<f64>,
     sums: Sums,
-    /// trials.csv rows, when asked for.
-    rows: Vec<u8>,
+    /// The sink's record of the chunk's outcomes.
+    recorded: C,
 }
 
-fn simulate_chunk(
-    sc: &Scenario,
+/// A chunk of trials to simulate: `first .. end`.
+struct Chunk<'a> {
+    sc: &'a Scenario,
     plan: RunPlan,
-    varying: &[usize],
+    varying: &'a [usize],
     first: u64,
     end: u64,
-    rows: bool,
-) -> ChunkOut {
+}
+
+fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
+    let Chunk {
+        sc,
+        plan,
+        varying,
+        first,
+        end,
+    } = c;
     let s_count = sc.strategies.len();
     let h = plan.horizon as usize;
     let n = (end - first) as usize;
@@ -227,13 +192,8 @@ fn simulate_chunk(
         min: vec![f64::INFINITY; sm],
         max: vec![f64::NEG_INFINITY; sm],
         sums: Sums::new(s_count, h),
-        rows: Vec::new(),
+        recorded: sink.start_chunk(n),
     };
-    let mut writer = rows.then(|| {
-        csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::with_capacity(n * s_count * 160))
-    });
     let mut world = World::default();
     let mut cum = vec![0.0; h];
     let mut quality = vec![0.0; h];
@@ -260,14 +220,8 @@ fn simulate_chunk(
                     out.sums.degradation[base + m].add(d);
                 }
             }
-            if let Some(w) = writer.as_mut() {
-                // Writing into a Vec cannot fail.
-                let _ = trial_row(w, trial, &sc.strategies[s].name, &o);
-            }
+            sink.record(&mut out.recorded, trial, &sc.strategies[s].name, &o);
         }
-    }
-    if let Some(w) = writer {
-        out.rows = w.into_inner().unwrap_or_default();
     }
     out
 }
@@ -297,8 +251,11 @@ pub fn trial_outcomes(
 pub enum RunError {
     /// The cancel flag was raised (Ctrl-C, SIGTERM).
     Cancelled,
-    /// trials.csv could not be written.
+    /// The trial sink could not write.
     Io(std::io::Error),
+    /// The results broke an invariant of the statistics (a total that is
+    /// not finite): a defect of the model, reported rather than summarised.
+    Invalid(TotalsError),
 }
 
 impl std::fmt::Display for RunError {
@@ -306,29 +263,39 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::Cancelled => write!(f, "interrupted"),
             RunError::Io(e) => write!(f, "{e}"),
+            RunError::Invalid(e) => write!(f, "the simulation produced invalid results: {e}"),
         }
     }
 }
 
 impl std::error::Error for RunError {}
 
-/// Runs `plan` on the current rayon pool; `progress` is told how many
-/// trials have finished after each wave of chunks.
-pub fn run(sc: &Scenario, plan: RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Results {
-    let never = std::sync::atomic::AtomicBool::new(false);
-    match run_streaming(sc, plan, None, progress, &never) {
-        Ok(r) => r,
-        Err(_) => unreachable!("a run without a row sink or a cancel signal cannot fail"),
-    }
-}
-
-/// Runs `plan`, streaming trials.csv rows (without header) into `rows` in
-/// trial order when given. Stops between waves of chunks (a fraction of a
-/// second) once `cancel` is raised.
-pub fn run_streaming(
+/// Runs `plan` on the current rayon pool, keeping no per-trial rows;
+/// `progress` is told how many trials have finished after each wave.
+pub fn run(
     sc: &Scenario,
     plan: RunPlan,
-    mut rows: Option<&mut (dyn Write + Send)>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Results, RunError> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    run_with_sink(sc, plan, &NoSink, progress, &never)
+}
+
+/// The per-trial figures as they are folded in, before their invariants
+/// are checked.
+struct Collected {
+    totals: Vec<f64>,
+    inputs: Vec<f32>,
+    agg: Aggregates,
+}
+
+/// Runs `plan`, handing every trial's outcomes to `sink` in trial order.
+/// Stops between waves of chunks (a fraction of a second) once `cancel` is
+/// raised.
+pub fn run_with_sink<S: TrialSink>(
+    sc: &Scenario,
+    plan: RunPlan,
+    sink: &S,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<Results, RunError> {
@@ -338,19 +305,15 @@ pub fn run_streaming(
     let chunk = (CHUNK_VALUES / (s_count * h).max(1)).clamp(1, CHUNK_TRIALS) as u64;
     let chunks = plan.trials.div_ceil(chunk);
     let wave = (rayon::current_num_threads() * 4).max(8) as u64;
-    let mut res = Results {
-        strategies: sc.strategies.iter().map(|s| s.name.clone()).collect(),
-        plan,
+    let mut res = Collected {
         totals: Vec::with_capacity(plan.trials as usize * s_count),
-        inputs: varying.iter().map(|k| sc.inputs[*k].key.clone()).collect(),
-        input_values: Vec::with_capacity(plan.trials as usize * varying.len()),
+        inputs: Vec::with_capacity(plan.trials as usize * varying.len()),
         agg: Aggregates::new(s_count, h),
     };
-    let want_rows = rows.is_some();
     let (start, end) = (plan.first_trial, plan.first_trial + plan.trials);
     // Each wave is simulated while the previous one is folded in (in chunk
     // order), so the sequential fold overlaps the parallel work.
-    let mut pending: Vec<ChunkOut> = Vec::new();
+    let mut pending: Vec<ChunkOut<S::Chunk>> = Vec::new();
     let mut c0 = 0;
     loop {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -364,20 +327,20 @@ pub fn run_streaming(
                     .into_par_iter()
                     .map(|c| {
                         let first = start + c * chunk;
-                        simulate_chunk(
+                        let part = Chunk {
                             sc,
                             plan,
-                            &varying,
+                            varying: &varying,
                             first,
-                            (first + chunk).min(end),
-                            want_rows,
-                        )
+                            end: (first + chunk).min(end),
+                        };
+                        simulate_chunk(part, sink)
                     })
-                    .collect::<Vec<ChunkOut>>()
+                    .collect::<Vec<_>>()
             },
             || -> std::io::Result<()> {
                 for out in folding {
-                    fold(&mut res, out, &mut rows)?;
+                    fold(&mut res, out, sink)?;
                 }
                 Ok(())
             },
@@ -393,16 +356,23 @@ pub fn run_streaming(
         c0 = c1;
     }
     for out in pending {
-        fold(&mut res, out, &mut rows).map_err(RunError::Io)?;
+        fold(&mut res, out, sink).map_err(RunError::Io)?;
     }
     progress(plan.trials);
-    Ok(res)
+    let names = sc.strategies.iter().map(|s| s.name.clone()).collect();
+    let keys = varying.iter().map(|k| sc.inputs[*k].key.clone()).collect();
+    Ok(Results {
+        plan,
+        totals: Totals::new(names, res.totals).map_err(RunError::Invalid)?,
+        inputs: InputDraws::new(keys, res.inputs).map_err(RunError::Invalid)?,
+        agg: res.agg,
+    })
 }
 
-fn fold(
-    res: &mut Results,
-    out: ChunkOut,
-    rows: &mut Option<&mut (dyn Write + Send)>,
+fn fold<S: TrialSink>(
+    res: &mut Collected,
+    out: ChunkOut<S::Chunk>,
+    sink: &S,
 ) -> std::io::Result<()> {
     let agg = &mut res.agg;
     let sm = agg.strategies * agg.horizon;
@@ -417,9 +387,6 @@ fn fold(
     }
     agg.sums.merge(&out.sums);
     res.totals.extend_from_slice(&out.totals);
-    res.input_values.extend_from_slice(&out.inputs);
-    if let Some(w) = rows.as_mut() {
-        w.write_all(&out.rows)?;
-    }
-    Ok(())
+    res.inputs.extend_from_slice(&out.inputs);
+    sink.write_chunk(out.recorded)
 }

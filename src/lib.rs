@@ -11,6 +11,8 @@ pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod model;
+pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -54,16 +54,16 @@ phases = [{ engagement = "engineer" }]
 #[test]
 fn sensitivity_finds_a_planted_driver() {
     let sc = Scenario::from_toml(PLANTED, "planted.toml").expect("scenario");
-    let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {});
+    let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {}).expect("runs");
     assert_eq!(
-        r.inputs,
+        r.inputs.names(),
         [
             "engagements.freelancer.hourly_rate",
             "engagements.engineer.annual_salary"
         ]
     );
-    let sums = stats::summarize(&r);
-    let s = analysis::sensitivity(&r, &sums);
+    let sums = stats::summarize(&r.totals, &r.agg);
+    let s = analysis::sensitivity(&r.totals, &r.inputs, &sums);
     let rho = |input: &str, target: &str| {
         s.rows
             .iter()
@@ -209,8 +209,9 @@ fn comparison_probabilities_add_up_and_mirror() {
             ..RunPlan::from_scenario(&sc)
         },
         &|_| {},
-    );
-    let c = analysis::paired_comparisons(&r);
+    )
+    .expect("runs");
+    let c = analysis::paired_comparisons(&r.totals);
     assert_eq!(c.len(), 12);
     for x in &c {
         assert!((x.p_a_cheaper + x.p_b_cheaper + x.p_tie - 1.0).abs() < 1e-12);

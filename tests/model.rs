@@ -402,11 +402,11 @@ fn results_do_not_depend_on_the_thread_count() {
             .num_threads(n)
             .build()
             .unwrap()
-            .install(|| engine::run(&sc, plan, &|_| {}))
+            .install(|| engine::run(&sc, plan, &|_| {}).expect("runs"))
     };
     let (one, three) = (with(1), with(3));
     assert_eq!(one.totals, three.totals);
-    assert_eq!(one.input_values, three.input_values);
+    assert_eq!(one.inputs, three.inputs);
     assert_eq!(one.agg, three.agg);
 }
 
@@ -417,10 +417,10 @@ fn the_engine_agrees_with_trial_by_trial_simulation() {
         trials: 700,
         ..RunPlan::from_scenario(&sc)
     };
-    let r = engine::run(&sc, plan, &|_| {});
+    let r = engine::run(&sc, plan, &|_| {}).expect("runs");
     let full = run_trials(&sc, 700);
     let totals: Vec<f64> = full.outcomes.iter().map(|o| o.total).collect();
-    assert_eq!(r.totals, totals);
+    assert_eq!(r.totals.values(), totals);
     // Monthly means and the exact range of the sketches match the paths.
     let (s_count, h) = (sc.strategies.len(), plan.horizon as usize);
     for s in 0..s_count {
@@ -438,13 +438,19 @@ fn the_engine_agrees_with_trial_by_trial_simulation() {
         }
     }
     // Varying inputs are recorded per trial in scenario order.
-    assert_eq!(r.inputs.len() * 700, r.input_values.len());
+    assert_eq!(r.inputs.names().len() * 700, r.inputs.values().len());
     assert!(
         r.inputs
+            .names()
             .iter()
             .any(|k| k == "engagements.freelancer.hourly_rate")
     );
-    assert!(!r.inputs.iter().any(|k| k == "project.target_launch_month"));
+    assert!(
+        !r.inputs
+            .names()
+            .iter()
+            .any(|k| k == "project.target_launch_month")
+    );
 }
 
 #[test]

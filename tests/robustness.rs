@@ -230,15 +230,15 @@ proptest! {
     fn extreme_valid_scenarios_give_finite_consistent_results(text in extreme_scenario()) {
         let sc = Scenario::from_toml(&text, "extreme.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         check_runs(&sc);
-        let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {});
-        for s in stats::summarize(&r) {
+        let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {}).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        for s in stats::summarize(&r.totals, &r.agg) {
             let q = [s.min, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.max];
             prop_assert!(q.iter().all(|x| x.is_finite()));
             prop_assert!(q.windows(2).all(|w| w[0] <= w[1]), "{q:?}");
             prop_assert!(s.mean_categories.iter().all(|x| x.is_finite()));
             prop_assert_eq!(s.mean_categories.len(), CATEGORIES.len());
         }
-        for b in stats::monthly(&r) {
+        for b in stats::monthly(&r.agg) {
             prop_assert!(b.p10 <= b.p50 && b.p50 <= b.p90, "{b:?}");
         }
     }

@@ -30,7 +30,45 @@ pub use cost_over_time::{CostPoint, Crossing, cost_over_time_series, median_cros
 pub use distribution::{Bins, distribution_bins};
 pub use frame::DrawResult;
 
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
+
+/// Which chart formats to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub png: bool,
+    pub svg: bool,
+}
+
+impl Formats {
+    /// No charts.
+    pub const NONE: Formats = Formats {
+        png: false,
+        svg: false,
+    };
+
+    /// Whether anything is drawn.
+    pub fn any(&self) -> bool {
+        self.png || self.svg
+    }
+
+    /// Parses `png,svg`, `png`, `svg` or `none`.
+    pub fn parse(s: &str) -> Result<Formats, String> {
+        let mut f = Formats::NONE;
+        for part in s.split(',').map(str::trim) {
+            match part {
+                "png" => f.png = true,
+                "svg" => f.svg = true,
+                "none" if s.trim() == "none" => {}
+                _ => {
+                    return Err(format!(
+                        "`{s}` is not a list of chart formats; give png,svg (the default), png, svg or none"
+                    ));
+                }
+            }
+        }
+        Ok(f)
+    }
+}
 
 /// Names of the charts of one run, in the order they are drawn.
 pub const RUN_CHARTS: [&str; 6] = [

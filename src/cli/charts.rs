@@ -1,78 +1,17 @@
 //! `tcosim charts` (redraw a run's charts and report from its files) and
 //! `tcosim compare` (runs side by side), and the chart step of `run`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
 
 use super::CliError;
-use crate::charts;
-use crate::engine::Results;
-use crate::report::rundata::RunData;
-use crate::report::{StagedDir, decision, html};
-
-/// Which chart formats to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Formats {
-    pub png: bool,
-    pub svg: bool,
-}
-
-impl Formats {
-    /// Whether anything is drawn.
-    pub fn any(&self) -> bool {
-        self.png || self.svg
-    }
-}
-
-/// Parses `png,svg`, `png`, `svg` or `none`.
-pub fn parse_formats(s: &str) -> Result<Formats, String> {
-    let mut f = Formats {
-        png: false,
-        svg: false,
-    };
-    for part in s.split(',').map(str::trim) {
-        match part {
-            "png" => f.png = true,
-            "svg" => f.svg = true,
-            "none" if s.trim() == "none" => {}
-            _ => {
-                return Err(format!(
-                    "`{s}` is not a list of chart formats; give png,svg (the default), png, svg or none"
-                ));
-            }
-        }
-    }
-    Ok(f)
-}
-
-/// Each strategy's totals as trials.csv writes them (to the cent): the
-/// charts of a run are drawn from these rather than from reading trials.csv
-/// back, and are identical to what `tcosim charts RUN_DIR` draws from it.
-pub fn totals_as_written(r: &Results) -> Vec<Vec<f64>> {
-    (0..r.n_strategies())
-        .map(|s| {
-            r.totals_of(s)
-                .iter()
-                .map(|x| format!("{x:.2}").parse().unwrap_or(*x))
-                .collect()
-        })
-        .collect()
-}
-
-/// Draws the charts and writes report.html (which shows them) into `dir`
-/// from its files; with no format, neither.
-pub fn draw_run(dir: &Path, totals: Option<Vec<Vec<f64>>>, formats: Formats) -> anyhow::Result<()> {
-    if !formats.any() {
-        return Ok(());
-    }
-    let data = RunData::load(dir, totals)?;
-    charts::write_all(&data, dir, formats.png, formats.svg)?;
-    let report = html::render_report(&data, &decision::sections(&data))?;
-    std::fs::write(dir.join("report.html"), report)
-        .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
-}
+use crate::charts::{self, Formats};
+use crate::output::StagedDir;
+use crate::output::rundata::RunData;
+use crate::output::schema::{self, CompareRecord, Money};
+use crate::report::html;
 
 #[derive(Debug, Args)]
 pub struct ChartsArgs {
@@ -80,7 +19,7 @@ pub struct ChartsArgs {
     #[arg(value_name = "RUN_DIR")]
     pub dir: PathBuf,
     /// Chart formats: png,svg, png, svg or none (report.html only, without the images).
-    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = parse_formats)]
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
     pub charts: Formats,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -104,14 +43,7 @@ pub fn charts_command(args: ChartsArgs) -> Result<(), CliError> {
         let _ = std::fs::remove_dir_all(&tmp);
         e
     };
-    if args.charts.any() {
-        charts::write_all(&data, &tmp, args.charts.png, args.charts.svg)
-            .map_err(|e| cleanup(e.into()))?;
-    }
-    let report =
-        html::render_report(&data, &decision::sections(&data)).map_err(|e| cleanup(e.into()))?;
-    std::fs::write(tmp.join("report.html"), report)
-        .map_err(|e| cleanup(CliError::Failure(e.into())))?;
+    crate::pipeline::draw_report(&data, &tmp, args.charts).map_err(|e| cleanup(e.into()))?;
     // Swap the new charts and report in.
     if args.charts.any() {
         let old = dir.join("charts");
@@ -144,7 +76,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
     /// Chart formats: png,svg, png, svg or none.
-    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = parse_formats)]
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
     pub charts: Formats,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -167,25 +99,20 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     }
     let staged = StagedDir::new(&args.out).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let dir = staged.path();
-    let mut w =
-        csv::Writer::from_path(dir.join("compare.csv")).context("cannot create compare.csv")?;
-    w.write_record(["run", "strategy", "mean", "p10", "p50", "p90"])
-        .context("cannot write compare.csv")?;
-    for (label, data) in &runs {
-        for s in &data.summary {
-            let money = crate::report::csv::money;
-            w.write_record([
-                label.clone(),
-                s.strategy.clone(),
-                money(s.mean),
-                money(s.p10),
-                money(s.p50),
-                money(s.p90),
-            ])
-            .context("cannot write compare.csv")?;
-        }
-    }
-    w.flush().context("cannot write compare.csv")?;
+    let rows: Vec<CompareRecord> = runs
+        .iter()
+        .flat_map(|(label, data)| {
+            data.summary.iter().map(|s| CompareRecord {
+                run: label.clone(),
+                strategy: s.strategy.clone(),
+                mean: Money(s.mean),
+                p10: Money(s.p10),
+                p50: Money(s.p50),
+                p90: Money(s.p90),
+            })
+        })
+        .collect();
+    schema::write_file(dir, &rows)?;
     if args.charts.any() {
         charts::write_compare(&runs, dir, args.charts.png, args.charts.svg)?;
     }

@@ -7,6 +7,7 @@
 
 mod charts;
 mod merge;
+mod plan;
 mod run;
 mod signals;
 mod sweep;
@@ -125,6 +126,17 @@ impl std::fmt::Display for CliError {
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
         CliError::Failure(e)
+    }
+}
+
+impl From<crate::pipeline::Failure> for CliError {
+    fn from(e: crate::pipeline::Failure) -> Self {
+        use crate::pipeline::Failure;
+        match e {
+            Failure::Interrupted => CliError::Interrupted,
+            Failure::Input(m) => CliError::Input(m),
+            Failure::Failed(e) => CliError::Failure(e),
+        }
     }
 }
 

@@ -8,11 +8,13 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{CliError, Loaded, signals};
-use crate::charts::{self, sweep::SweepData};
-use crate::engine::{self, RunError, RunPlan};
-use crate::report::StagedDir;
+use crate::charts::{self, Formats, sweep::SweepData};
+use crate::engine::RunPlan;
+use crate::output::StagedDir;
+use crate::output::schema::{Money, Prob};
+use crate::pipeline;
 use crate::scenario::{self, Scenario};
-use crate::stats::{self, Summary, analysis};
+use crate::stats::{Summary, analysis};
 
 /// Most points a sweep may have.
 pub const LIMIT_POINTS: usize = 10_000;
@@ -45,8 +47,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "DIR")]
     pub emit_jobs: Option<PathBuf>,
     /// Chart formats of the sweep chart: png,svg (the default), png, svg or none.
-    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = super::charts::parse_formats)]
-    pub charts: super::charts::Formats,
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
+    pub charts: Formats,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -292,13 +294,10 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         if let Some(s) = args.seed {
             plan.seed = s;
         }
-        let r = pool
-            .install(|| engine::run_streaming(sc, plan, None, &|_| {}, cancel))
-            .map_err(|e| match e {
-                RunError::Cancelled => CliError::Interrupted,
-                RunError::Io(e) => CliError::Failure(e.into()),
-            })?;
-        table.push((p.clone(), stats::summarize(&r)));
+        table.push((
+            p.clone(),
+            pipeline::summarize_point(sc, plan, &pool, cancel)?,
+        ));
         if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             eprint!("\r{}/{} points", i + 1, pts.len());
         }
@@ -477,8 +476,8 @@ fn write_sweep_csv(
             let mut rec: Vec<String> = p.iter().map(|v| fmt_value(*v)).collect();
             rec.push(s.strategy.clone());
             rec.push(s.trials.to_string());
-            rec.extend([s.mean, s.p10, s.p50, s.p90].map(crate::report::csv::money));
-            rec.push(crate::report::csv::prob(s.prob_cheapest));
+            rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| Money(x).to_string()));
+            rec.push(Prob(s.prob_cheapest).to_string());
             w.write_record(&rec)?;
         }
     }

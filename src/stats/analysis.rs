@@ -18,8 +18,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Totals;
+use super::totals::InputDraws;
 use super::{MonthBand, Summary, prob_cheapest, quantile_sorted, quantiles_unsorted};
-use crate::engine::Results;
 
 /// The two-sided 95% standard normal quantile, used by every interval here.
 pub const Z95: f64 = 1.959964;
@@ -81,7 +82,7 @@ pub struct PairComparison {
 ///
 /// The mirror pair `(B, A)` has the negated mean, interval and median and
 /// the two strict probabilities swapped; the three probabilities sum to 1.
-pub fn paired_comparisons(r: &Results) -> Vec<PairComparison> {
+pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
     let mut out = Vec::with_capacity(n_s * n_s.saturating_sub(1));
@@ -93,7 +94,7 @@ pub fn paired_comparisons(r: &Results) -> Vec<PairComparison> {
         for b in (0..n_s).filter(|&b| b != a) {
             diff.clear();
             let (mut lt, mut eq, mut gt) = (0usize, 0usize, 0usize);
-            for row in r.totals.chunks_exact(n_s) {
+            for row in r.rows() {
                 let (x, y) = (row[a], row[b]);
                 diff.push(x - y);
                 if x < y {
@@ -110,8 +111,8 @@ pub fn paired_comparisons(r: &Results) -> Vec<PairComparison> {
             out.push(PairComparison {
                 a,
                 b,
-                a_name: r.strategies[a].clone(),
-                b_name: r.strategies[b].clone(),
+                a_name: r.strategies()[a].clone(),
+                b_name: r.strategies()[b].clone(),
                 trials: n,
                 mean,
                 sd,
@@ -224,7 +225,7 @@ pub fn quantile_estimate(sorted: &[f64], p: f64) -> QuantileEstimate {
 
 /// Monte Carlo precision of every strategy's mean, P10, P50 and P90, in
 /// scenario order. Empty when the run has no trials.
-pub fn precision(r: &Results) -> Vec<Precision> {
+pub fn precision(r: &Totals) -> Vec<Precision> {
     let n = r.n_trials();
     if n == 0 {
         return Vec::new();
@@ -237,7 +238,7 @@ pub fn precision(r: &Results) -> Vec<Precision> {
             v.sort_unstable_by(f64::total_cmp);
             Precision {
                 strategy: s,
-                name: r.strategies[s].clone(),
+                name: r.strategies()[s].clone(),
                 trials: n,
                 mean,
                 mean_se,
@@ -317,7 +318,7 @@ pub struct Settled {
 ///
 /// # Panics
 /// If the run has no strategies or no trials.
-pub fn cheapest_settled(r: &Results) -> Settled {
+pub fn cheapest_settled(r: &Totals) -> Settled {
     let n_s = r.n_strategies();
     let n = r.n_trials();
     assert!(
@@ -329,7 +330,7 @@ pub fn cheapest_settled(r: &Results) -> Settled {
         let (ci_low, ci_high) = wilson(shares[s] * n as f64, n);
         CheapestShare {
             strategy: s,
-            name: r.strategies[s].clone(),
+            name: r.strategies()[s].clone(),
             p: shares[s],
             ci_low,
             ci_high,
@@ -491,7 +492,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 /// One rank correlation of an input with a target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SensitivityRow {
-    /// The input's key path (from [`Results::inputs`]).
+    /// The input's key path (from [`InputDraws::names`]).
     pub input: String,
     /// The target's name: a strategy name, or the difference target's
     /// name (see [`Sensitivity::difference`]).
@@ -515,7 +516,7 @@ pub struct Sensitivity {
     /// makes `first` dearer relative to `second`. `None` with one strategy.
     pub difference: Option<(usize, usize)>,
     /// One row per input and target, input-major: inputs in the order of
-    /// [`Results::inputs`], and for each input the targets in the order of
+    /// [`InputDraws::names`], and for each input the targets in the order of
     /// `targets`.
     pub rows: Vec<SensitivityRow>,
 }
@@ -552,7 +553,7 @@ fn lowest_two(summaries: &[Summary]) -> Option<(usize, usize)> {
 /// a standard error of rho of about 0.002.
 pub const SENSITIVITY_TRIALS: usize = 200_000;
 
-/// Spearman rank correlation of every varying input (`r.inputs`) with each
+/// Spearman rank correlation of every varying input (`inputs`) with each
 /// strategy's TCO and with the difference of the two strategies with the
 /// lowest median (see [`Sensitivity::difference`]). `summaries` are the
 /// run's summaries in scenario order (only `p50` is read).
@@ -565,27 +566,22 @@ pub const SENSITIVITY_TRIALS: usize = 200_000;
 ///
 /// # Panics
 /// If `summaries` does not hold one summary per strategy.
-pub fn sensitivity(r: &Results, summaries: &[Summary]) -> Sensitivity {
+pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Sensitivity {
     let n_s = r.n_strategies();
     // Rank correlations settle long before a million trials (their standard
     // error is about 1/sqrt(n)): the first SENSITIVITY_TRIALS trials are used.
     let n = r.n_trials().min(SENSITIVITY_TRIALS);
-    let k_n = r.inputs.len();
+    let k_n = inputs.names().len();
     assert_eq!(summaries.len(), n_s, "one summary per strategy is needed");
     let difference = lowest_two(summaries);
 
-    let mut targets: Vec<String> = r.strategies.clone();
+    let mut targets: Vec<String> = r.strategies().to_vec();
     let mut columns: Vec<Vec<f64>> = (0..n_s)
         .map(|s| r.totals_of(s).into_iter().take(n).collect())
         .collect();
     if let Some((f, s)) = difference {
-        targets.push(format!("{} - {}", r.strategies[f], r.strategies[s]));
-        columns.push(
-            r.totals[..n * n_s]
-                .chunks_exact(n_s)
-                .map(|row| row[f] - row[s])
-                .collect(),
-        );
+        targets.push(format!("{} - {}", r.strategies()[f], r.strategies()[s]));
+        columns.push(r.rows().take(n).map(|row| row[f] - row[s]).collect());
     }
     let ranked: Vec<(Vec<f64>, f64)> = columns
         .par_iter()
@@ -600,9 +596,7 @@ pub fn sensitivity(r: &Results, summaries: &[Summary]) -> Sensitivity {
     let rhos: Vec<Vec<f64>> = (0..k_n)
         .into_par_iter()
         .map(|k| {
-            let col: Vec<f64> = (0..n)
-                .map(|t| f64::from(r.input_values[t * k_n + k]))
-                .collect();
+            let col: Vec<f64> = (0..n).map(|t| f64::from(inputs.value(t, k))).collect();
             let rk = centred_ranks(&col);
             let kk = sum_sq(&rk);
             ranked
@@ -612,8 +606,8 @@ pub fn sensitivity(r: &Results, summaries: &[Summary]) -> Sensitivity {
         })
         .collect();
 
-    let rows = r
-        .inputs
+    let rows = inputs
+        .names()
         .iter()
         .zip(rhos)
         .flat_map(|(input, rs)| {
@@ -662,26 +656,33 @@ pub fn flips(values: &[f64], best: &[usize]) -> Vec<(f64, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Aggregates, RunPlan};
-    use crate::stats::summarize;
+    use crate::stats::{Aggregates, summarize};
 
-    fn results(names: &[&str], totals: Vec<f64>, inputs: &[&str], values: Vec<f32>) -> Results {
-        let s = names.len();
-        let n = totals.len() / s;
-        assert_eq!(values.len(), n * inputs.len());
-        Results {
-            strategies: names.iter().map(|x| x.to_string()).collect(),
-            plan: RunPlan {
-                trials: n as u64,
-                horizon: 1,
-                seed: 0,
-                first_trial: 0,
-            },
-            totals,
-            inputs: inputs.iter().map(|x| x.to_string()).collect(),
-            input_values: values,
-            agg: Aggregates::new(s, 1),
+    /// A run's totals and input draws; derefs to the totals.
+    struct Run {
+        t: Totals,
+        d: InputDraws,
+    }
+
+    impl std::ops::Deref for Run {
+        type Target = Totals;
+        fn deref(&self) -> &Totals {
+            &self.t
         }
+    }
+
+    fn results(names: &[&str], totals: Vec<f64>, inputs: &[&str], values: Vec<f32>) -> Run {
+        let names = names.iter().map(|x| x.to_string()).collect();
+        let inputs = inputs.iter().map(|x| x.to_string()).collect();
+        Run {
+            t: Totals::new(names, totals).expect("valid totals"),
+            d: InputDraws::new(inputs, values).expect("valid draws"),
+        }
+    }
+
+    /// Summaries (only the quantiles matter to these tests).
+    fn summaries_of(r: &Run) -> Vec<Summary> {
+        summarize(r, &Aggregates::new(r.n_strategies(), 1))
     }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -1080,8 +1081,8 @@ mod tests {
             totals.push(5000.0 + 100.0 * g.next());
         }
         let r = results(&["A", "B", "C"], totals, &keys, values);
-        let summaries = summarize(&r);
-        let sens = sensitivity(&r, &summaries);
+        let summaries = summaries_of(&r);
+        let sens = sensitivity(&r, &r.d, &summaries);
         assert_eq!(sens.targets, ["A", "B", "C", "A - B"]);
         assert_eq!(sens.difference, Some((0, 1)));
         assert_eq!(sens.rows.len(), k_n * 4);
@@ -1116,7 +1117,7 @@ mod tests {
             totals.push(500.0 + 10.0 * x);
         }
         let r = results(&["A", "B"], totals, &["x", "y"], values);
-        let sens = sensitivity(&r, &summarize(&r));
+        let sens = sensitivity(&r, &r.d, &summaries_of(&r));
         assert_eq!(sens.difference, Some((1, 0)));
         assert_eq!(sens.targets[2], "B - A");
         let top = sens.top_for_difference(1);
@@ -1132,16 +1133,16 @@ mod tests {
             &["x"],
             vec![1.0, 2.0],
         );
-        let mut summaries = summarize(&r);
+        let mut summaries = summaries_of(&r);
         assert_eq!(summaries[1].p50, summaries[2].p50);
-        let sens = sensitivity(&r, &summaries);
+        let sens = sensitivity(&r, &r.d, &summaries);
         assert_eq!(sens.difference, Some((1, 2)));
         assert_eq!(sens.targets[3], "B - C");
         // The difference is constant here: rho 0.
         assert_eq!(sens.rows[3].rho, 0.0);
         // A strictly lower median for C makes it first.
         summaries[2].p50 -= 1.0;
-        let sens = sensitivity(&r, &summaries);
+        let sens = sensitivity(&r, &r.d, &summaries);
         assert_eq!(sens.difference, Some((2, 1)));
         assert_eq!(sens.targets[3], "C - B");
     }
@@ -1178,7 +1179,7 @@ mod tests {
     #[test]
     fn single_strategy_has_no_difference_target() {
         let r = results(&["Only"], vec![1., 2., 3.], &["x"], vec![3.0, 2.0, 1.0]);
-        let sens = sensitivity(&r, &summarize(&r));
+        let sens = sensitivity(&r, &r.d, &summaries_of(&r));
         assert_eq!(sens.difference, None);
         assert_eq!(sens.targets, ["Only"]);
         assert_eq!(sens.rows.len(), 1);

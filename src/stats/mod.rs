@@ -3,11 +3,15 @@
 //! Every reduction runs over trials in index order, so the figures are
 //! identical whatever the number of threads that produced the results.
 
+pub mod aggregates;
 pub mod analysis;
 pub mod exact;
 pub mod sketch;
+pub mod totals;
 
-use crate::engine::Results;
+pub use aggregates::{Aggregates, Sums};
+pub use totals::{InputDraws, Totals, TotalsError};
+
 use crate::model::CATEGORIES;
 
 /// Quantile `p` of sorted data, interpolating linearly between order
@@ -76,12 +80,13 @@ pub struct Summary {
     pub mean_categories: [f64; 11],
 }
 
-/// Summaries of every strategy, in scenario order.
-pub fn summarize(r: &Results) -> Vec<Summary> {
+/// Summaries of every strategy, in scenario order, from the run's totals
+/// and (for the exact means) its aggregates.
+pub fn summarize(r: &Totals, agg: &Aggregates) -> Vec<Summary> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
     let cheapest = prob_cheapest(r);
-    let sums = &r.agg.sums;
+    let sums = &agg.sums;
     (0..n_s)
         .map(|s| {
             let mut v = r.totals_of(s);
@@ -99,7 +104,7 @@ pub fn summarize(r: &Results) -> Vec<Summary> {
             let q = |p| quantile_sorted(&v, p);
             let tail = n.div_ceil(20).max(1);
             Summary {
-                strategy: r.strategies[s].clone(),
+                strategy: r.strategies()[s].clone(),
                 trials: n as u64,
                 mean,
                 sd: var.sqrt(),
@@ -123,11 +128,11 @@ pub fn summarize(r: &Results) -> Vec<Summary> {
 
 /// Share of trials in which each strategy has the lowest total; strategies
 /// tied for the lowest share the trial equally.
-pub fn prob_cheapest(r: &Results) -> Vec<f64> {
+pub fn prob_cheapest(r: &Totals) -> Vec<f64> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
     let mut wins = vec![0.0; n_s];
-    for row in r.totals.chunks_exact(n_s) {
+    for row in r.rows() {
         let best = row.iter().copied().fold(f64::INFINITY, f64::min);
         let tied = row.iter().filter(|x| **x == best).count() as f64;
         for (w, x) in wins.iter_mut().zip(row) {
@@ -155,8 +160,7 @@ pub struct MonthBand {
 }
 
 /// Bands of cumulative cost for every strategy and month.
-pub fn monthly(r: &Results) -> Vec<MonthBand> {
-    let a = &r.agg;
+pub fn monthly(a: &Aggregates) -> Vec<MonthBand> {
     let mut out = Vec::with_capacity(a.strategies * a.horizon);
     for s in 0..a.strategies {
         for m in 0..a.horizon {

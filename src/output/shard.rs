@@ -14,9 +14,10 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Aggregates, Results, RunPlan};
+use crate::engine::{Results, RunPlan};
 use crate::stats::exact::ExactSum;
 use crate::stats::sketch::Sketch;
+use crate::stats::{Aggregates, InputDraws, Totals};
 
 /// One month's sketch as stored.
 #[derive(Debug, Serialize, Deserialize)]
@@ -57,15 +58,13 @@ fn unraw(v: &[String], path: &Path) -> Result<Vec<ExactSum>> {
 /// Writes the shard data files of `r` into `dir` (the manifest is written
 /// by the caller).
 pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
-    let n_s = r.n_strategies();
-    let k = r.inputs.len();
     let first = r.plan.first_trial;
     let mut w =
         csv::Writer::from_path(dir.join("totals.csv")).context("cannot create totals.csv")?;
     let mut header = vec!["trial".to_string()];
-    header.extend(r.strategies.iter().cloned());
+    header.extend(r.strategies().iter().cloned());
     w.write_record(&header)?;
-    for (t, row) in r.totals.chunks_exact(n_s).enumerate() {
+    for (t, row) in r.totals.rows().enumerate() {
         let mut rec = vec![(first + t as u64).to_string()];
         rec.extend(row.iter().map(|x| x.to_string()));
         w.write_record(&rec)?;
@@ -74,15 +73,12 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
     let mut w =
         csv::Writer::from_path(dir.join("inputs.csv")).context("cannot create inputs.csv")?;
     let mut header = vec!["trial".to_string()];
-    header.extend(r.inputs.iter().cloned());
+    header.extend(r.inputs.names().iter().cloned());
     w.write_record(&header)?;
-    for t in 0..r.n_trials() {
+    let k = r.inputs.names().len();
+    for t in 0..r.totals.n_trials() {
         let mut rec = vec![(first + t as u64).to_string()];
-        rec.extend(
-            r.input_values[t * k..(t + 1) * k]
-                .iter()
-                .map(|x| x.to_string()),
-        );
+        rec.extend((0..k).map(|i| r.inputs.value(t, i).to_string()));
         w.write_record(&rec)?;
     }
     w.flush().context("cannot write inputs.csv")?;
@@ -187,12 +183,11 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
     agg.sums.degradation = unraw(&stored.degradation_sum, &agg_path)?;
     agg.sums.category = unraw(&stored.category_sum, &agg_path)?;
     agg.sums.total = unraw(&stored.total_sum, &agg_path)?;
+    let invalid = |e| anyhow::anyhow!("{}: {e}", dir.display());
     Ok(Results {
-        strategies,
         plan,
-        totals,
-        inputs,
-        input_values,
+        totals: Totals::new(strategies, totals).map_err(invalid)?,
+        inputs: InputDraws::new(inputs, input_values).map_err(invalid)?,
         agg,
     })
 }

@@ -1,8 +1,11 @@
-//! manifest.json: what produced a result directory.
+//! manifest.json: what produced a result directory. One type, [`Manifest`],
+//! writes it and reads it back (every reader of a run directory goes through
+//! [`Manifest::read`]); its `schema_version` says which layout of the run
+//! directory's files it describes.
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -30,9 +33,22 @@ pub struct PrecisionInfo {
     pub max_trials: u64,
 }
 
+/// The layout of run directories this version writes and reads: the
+/// manifest's fields and the files and columns of [`super::schema`].
+/// Raised whenever either changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn first_schema() -> u32 {
+    1
+}
+
 /// The record of one run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The layout of the directory ([`SCHEMA_VERSION`] when written by this
+    /// version; manifests written before the field existed are version 1).
+    #[serde(default = "first_schema")]
+    pub schema_version: u32,
     /// tcosim's version.
     pub tool_version: String,
     /// The scenario's `name`.
@@ -61,14 +77,6 @@ pub struct Manifest {
     pub precision: Option<PrecisionInfo>,
 }
 
-/// Reads a manifest.
-pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a tcosim manifest", path.display()))
-}
-
 /// Hex SHA-256 of a text.
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -77,10 +85,32 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Writes the manifest as pretty JSON.
-pub fn write_manifest(path: &Path, m: &Manifest) -> Result<()> {
-    let text = serde_json::to_string_pretty(m)? + "\n";
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+impl Manifest {
+    /// Reads a manifest, refusing one of a newer layout than this version
+    /// understands.
+    pub fn read(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let m: Manifest = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a tcosim manifest", path.display()))?;
+        if m.schema_version > SCHEMA_VERSION {
+            bail!(
+                "{} describes results of layout {} (written by tcosim {}); this tcosim {} reads layout {} and earlier: use a newer tcosim",
+                path.display(),
+                m.schema_version,
+                m.tool_version,
+                env!("CARGO_PKG_VERSION"),
+                SCHEMA_VERSION
+            );
+        }
+        Ok(m)
+    }
+
+    /// Writes the manifest as pretty JSON.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self)? + "\n";
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    }
 }
 
 #[cfg(test)]

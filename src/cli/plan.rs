@@ -1,0 +1,140 @@
+//! Raw `run` arguments -> a checked [`RunJob`]: flag overrides of the
+//! scenario's `[simulation]`, the shard's range of trials, the precision
+//! goal, the memory check and the output directory. Nothing is simulated or
+//! written here.
+
+use std::path::{Path, PathBuf};
+
+use super::run::RunArgs;
+use super::{CliError, Loaded};
+use crate::engine::RunPlan;
+use crate::pipeline::{PrecisionGoal, RunJob};
+use crate::scenario::Scenario;
+
+/// Default cap of `--precision` runs.
+const DEFAULT_MAX_TRIALS: u64 = 1_000_000;
+
+/// The job `args` ask for, and where its results go.
+pub fn run_job(args: &RunArgs, loaded: Loaded) -> Result<(RunJob, PathBuf), CliError> {
+    let Loaded {
+        scenario: sc,
+        text,
+        label,
+        stem,
+    } = loaded;
+    let mut plan = RunPlan::from_scenario(&sc);
+    if let Some(t) = args.trials {
+        plan.trials = t;
+    }
+    if let Some(s) = args.seed {
+        plan.seed = s;
+    }
+    if let Some(h) = args.horizon {
+        plan.horizon = h;
+    }
+    let mut shard = None;
+    if let Some((i, n)) = args.shard {
+        if n > plan.trials {
+            return Err(CliError::Input(format!(
+                "--shard {i}/{n}: {n} shards is more than the {} trials; use at most {} shards",
+                plan.trials, plan.trials
+            )));
+        }
+        let (first, count) = shard_range(plan.trials, i, n);
+        shard = Some((i, n, plan.trials));
+        plan.first_trial = first;
+        plan.trials = count;
+    }
+    let precision = args.precision.map(|rel| PrecisionGoal {
+        rel,
+        max_trials: args
+            .max_trials
+            .unwrap_or(DEFAULT_MAX_TRIALS)
+            .max(plan.trials),
+    });
+    check_memory(
+        &sc,
+        &RunPlan {
+            trials: precision.map_or(plan.trials, |p| p.max_trials),
+            ..plan
+        },
+        args.force,
+    )?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&stem));
+    let job = RunJob {
+        scenario: sc,
+        text,
+        label,
+        plan,
+        shard,
+        precision,
+        trials_csv: !args.no_trials_csv,
+        charts: args.charts,
+    };
+    Ok((job, out))
+}
+
+pub(super) fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}` is not a shard; write I/N with 1 <= I <= N, e.g. 2/8");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n) = (
+        i.trim().parse::<u64>().map_err(|_| bad())?,
+        n.trim().parse::<u64>().map_err(|_| bad())?,
+    );
+    if i == 0 || n == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The trials of shard `i` of `n` (1-based) of a run of `trials`:
+/// `[floor((i-1) T / n), floor(i T / n))`.
+pub fn shard_range(trials: u64, i: u64, n: u64) -> (u64, u64) {
+    let at = |k: u64| (u128::from(k) * u128::from(trials) / u128::from(n)) as u64;
+    (at(i - 1), at(i) - at(i - 1))
+}
+
+pub(super) fn parse_rel(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a relative precision; give a number between 0 and 1, e.g. 0.01 for 1%"
+        )),
+    }
+}
+
+/// Memory the machine has available, if known (Linux).
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+/// Refuses a plan whose estimated memory exceeds 80% of what is available.
+fn check_memory(sc: &Scenario, plan: &RunPlan, force: bool) -> Result<(), CliError> {
+    let need = plan.memory_estimate(sc);
+    let Some(have) = available_memory() else {
+        return Ok(());
+    };
+    if force || need <= have / 10 * 8 {
+        return Ok(());
+    }
+    Err(CliError::Input(format!(
+        "this run needs about {} of memory ({} trials x {} strategies, {} months), more than the {} \
+this machine has available; use fewer trials (--trials N, or --max-trials N with --precision), or \
+--force to run anyway",
+        gib(need),
+        plan.trials,
+        sc.strategies.len(),
+        plan.horizon,
+        gib(have)
+    )))
+}

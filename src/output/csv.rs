@@ -1,0 +1,120 @@
+//! The result CSVs of a run: summary.csv, monthly.csv, quality.csv, and
+//! trials.csv, which is streamed as the run goes (it is the engine's
+//! [`TrialSink`]). Layouts and number formats are those of [`super::schema`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+
+use super::schema::{self, Money, MonthlyRecord, Prob, QualityRecord, SummaryRecord, TrialRecord};
+use crate::engine::TrialSink;
+use crate::model::Outcome;
+use crate::stats::{MonthBand, Summary};
+
+/// Writes summary.csv: one row per strategy in scenario order.
+pub fn write_summary(dir: &Path, rows: &[Summary]) -> Result<()> {
+    let rows: Vec<SummaryRecord> = rows.iter().map(SummaryRecord::from).collect();
+    schema::write_file(dir, &rows)
+}
+
+/// Writes monthly.csv (cumulative cost at the end of each month) and
+/// quality.csv (mean model quality then), one row per strategy and month.
+pub fn write_monthly(dir: &Path, strategies: &[String], bands: &[MonthBand]) -> Result<()> {
+    let monthly: Vec<MonthlyRecord> = bands
+        .iter()
+        .map(|b| MonthlyRecord {
+            strategy: strategies[b.strategy].clone(),
+            month: b.month,
+            mean: Money(b.mean),
+            p10: Money(b.p10),
+            p50: Money(b.p50),
+            p90: Money(b.p90),
+        })
+        .collect();
+    schema::write_file(dir, &monthly)?;
+    let quality: Vec<QualityRecord> = bands
+        .iter()
+        .map(|b| QualityRecord {
+            strategy: strategies[b.strategy].clone(),
+            month: b.month,
+            mean_quality: Prob(b.quality),
+        })
+        .collect();
+    schema::write_file(dir, &quality)
+}
+
+/// trials.csv, written as the run goes: the header first, then the rows of
+/// each chunk of trials, formatted on the worker that simulated them and
+/// appended in trial order.
+pub struct TrialsFile {
+    path: PathBuf,
+    out: Mutex<std::io::BufWriter<std::fs::File>>,
+}
+
+impl TrialsFile {
+    /// Creates `dir/trials.csv` and writes the header.
+    pub fn create(dir: &Path) -> Result<TrialsFile> {
+        let path = dir.join(<TrialRecord as schema::CsvFile>::FILE);
+        let f = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let w = schema::RowWriter::<TrialRecord, _>::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            f,
+        ))?;
+        Ok(TrialsFile {
+            out: Mutex::new(w.finish()?),
+            path,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends rows written elsewhere (a shard's trials.csv without its
+    /// header).
+    pub fn append(&self, mut rows: impl std::io::Read) -> Result<()> {
+        let mut out = self.lock();
+        std::io::copy(&mut rows, &mut *out)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(self) -> Result<()> {
+        use std::io::Write;
+        let path = self.path;
+        self.out
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .flush()
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::io::BufWriter<std::fs::File>> {
+        // A panic while holding the lock cannot leave the writer in a state
+        // worse than a failed write, which is reported anyway.
+        self.out.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl TrialSink for TrialsFile {
+    type Chunk = csv::Writer<Vec<u8>>;
+
+    fn start_chunk(&self, trials: usize) -> Self::Chunk {
+        schema::row_buffer(trials * 4 * 160)
+    }
+
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
+        // Writing into memory cannot fail.
+        let _ = schema::row_bytes(chunk, &TrialRecord::of(trial, strategy, outcome));
+    }
+
+    fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()> {
+        use std::io::Write;
+        let bytes = chunk.into_inner().unwrap_or_default();
+        self.lock().write_all(&bytes)
+    }
+}

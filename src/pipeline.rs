@@ -1,0 +1,524 @@
+//! The run pipeline: from a checked plan to a complete results directory.
+//!
+//! `run`, `merge` and `sweep` all go through here, so a run directory is
+//! written one way whoever asks for it: simulate (in batches for a precision
+//! target, streaming trials.csv), compute the statistics and analyses, write
+//! every file, draw the charts and report from the files just written, then
+//! the manifest, last, and move the staged directory into place. The
+//! command line only checks arguments, calls these functions and prints.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime};
+
+use anyhow::Context;
+
+use crate::charts::{self, Formats};
+use crate::engine::{self, Results, RunError, RunPlan};
+use crate::output::manifest::{Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
+use crate::output::rundata::RunData;
+use crate::output::schema::Money;
+use crate::output::{self, StagedDir, csv::TrialsFile};
+use crate::report::{decision, html};
+use crate::scenario::Scenario;
+use crate::stats::{self, Summary, analysis};
+
+/// Why the pipeline stopped without results.
+#[derive(Debug)]
+pub enum Failure {
+    /// The cancel flag was raised (Ctrl-C, SIGTERM); nothing was committed.
+    Interrupted,
+    /// A mistake in what the user gave (shards that do not belong together,
+    /// a damaged shard): exit code 2.
+    Input(String),
+    /// Anything else (a file that cannot be written, invalid results).
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Failed(e)
+    }
+}
+
+/// A `--precision` goal: keep adding batches until every mean is known to
+/// within `rel` (95% half-width over the mean) and the most-often-cheapest
+/// strategy is settled, or until `max_trials`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrecisionGoal {
+    pub rel: f64,
+    pub max_trials: u64,
+}
+
+/// How a precision run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The goal was reached.
+    Reached,
+    /// The cap on trials came first.
+    Cap,
+}
+
+/// A checked plan of one run: what to simulate and what to write.
+#[derive(Debug, Clone)]
+pub struct RunJob {
+    pub scenario: Scenario,
+    /// The scenario's text (hashed into the manifest, copied beside the results).
+    pub text: String,
+    /// How messages and the manifest name the scenario.
+    pub label: String,
+    /// The trials to simulate (for a shard, its own range).
+    pub plan: RunPlan,
+    /// For a shard `(index, count)`, 1-based, and the trials of the whole run.
+    pub shard: Option<(u64, u64, u64)>,
+    pub precision: Option<PrecisionGoal>,
+    /// Whether to write trials.csv.
+    pub trials_csv: bool,
+    pub charts: Formats,
+}
+
+/// What a finished run reports back for printing.
+#[derive(Debug)]
+pub struct RunReport {
+    pub results: Results,
+    /// Summaries in scenario order (empty for a shard).
+    pub summaries: Vec<Summary>,
+    pub stop: Option<Stop>,
+    pub manifest: Manifest,
+    /// The committed results directory.
+    pub dir: PathBuf,
+}
+
+/// What the pipeline tells its caller while it runs.
+pub struct Hooks<'a> {
+    /// Trials done so far, and the trials the run will have at least.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    /// Raised to stop (between waves of trials and between files).
+    pub cancel: &'a AtomicBool,
+}
+
+impl Hooks<'_> {
+    fn check(&self) -> Result<(), Failure> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(Failure::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn engine_failure(e: RunError, what: &Path) -> Failure {
+    match e {
+        RunError::Cancelled => Failure::Interrupted,
+        RunError::Io(e) => Failure::Failed(
+            anyhow::Error::new(e).context(format!("cannot write {}", what.display())),
+        ),
+        RunError::Invalid(e) => Failure::Failed(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// Runs a job in `pool` and writes its results directory into `staged`,
+/// committing it at the end.
+pub fn run(
+    job: &RunJob,
+    staged: StagedDir,
+    pool: &rayon::ThreadPool,
+    hooks: &Hooks<'_>,
+) -> Result<RunReport, Failure> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let dir = staged.path().to_path_buf();
+    let (results, stop) = simulate(job, &dir, pool, hooks)?;
+    hooks.check()?;
+    let mut manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_name: job.scenario.name.clone(),
+        scenario_file: job.label.clone(),
+        scenario_sha256: output::manifest::sha256_hex(&job.text),
+        seed: job.plan.seed,
+        trials: job.shard.map_or(results.plan.trials, |(_, _, all)| all),
+        horizon_months: job.plan.horizon,
+        threads: pool.current_num_threads(),
+        started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
+        wall_seconds: 0.0,
+        files: Vec::new(),
+        shard: job.shard.map(|(index, count, _)| ShardInfo {
+            index,
+            count,
+            first_trial: results.plan.first_trial,
+            trials: results.plan.trials,
+        }),
+        precision: match (job.precision, stop) {
+            (Some(goal), Some(stop)) => Some(PrecisionInfo {
+                target: goal.rel,
+                reached: stop == Stop::Reached,
+                max_trials: goal.max_trials,
+            }),
+            _ => None,
+        },
+    };
+    let summaries = if job.shard.is_some() {
+        output::shard::write_shard(&dir, &results)?;
+        std::fs::write(dir.join("scenario.toml"), &job.text)
+            .context("cannot write scenario.toml")?;
+        Vec::new()
+    } else {
+        write_run_files(&dir, &job.text, &results, &manifest, job.charts, hooks)?
+    };
+    hooks.check()?;
+    finish_manifest(&mut manifest, &dir, clock)?;
+    let dir = staged.commit()?;
+    Ok(RunReport {
+        results,
+        summaries,
+        stop,
+        manifest,
+        dir,
+    })
+}
+
+/// Simulates the job's trials (in batches until the precision goal, if
+/// any), streaming trials.csv into `dir` when asked.
+fn simulate(
+    job: &RunJob,
+    dir: &Path,
+    pool: &rayon::ThreadPool,
+    hooks: &Hooks<'_>,
+) -> Result<(Results, Option<Stop>), Failure> {
+    let plan = job.plan;
+    let rows = if job.trials_csv {
+        Some(TrialsFile::create(dir)?)
+    } else {
+        None
+    };
+    let trials_path = dir.join("trials.csv");
+    let batch = |first: u64, n: u64, expected: u64| -> Result<Results, Failure> {
+        let progress = |done: u64| (hooks.progress)(first + done, expected);
+        let p = RunPlan {
+            trials: n,
+            first_trial: plan.first_trial + first,
+            ..plan
+        };
+        pool.install(|| engine::run_with_sink(&job.scenario, p, &rows, &progress, hooks.cancel))
+            .map_err(|e| engine_failure(e, &trials_path))
+    };
+    let mut results = batch(0, plan.trials, plan.trials)?;
+    let mut stop = None;
+    if let Some(goal) = job.precision {
+        let cap = goal.max_trials.max(plan.trials);
+        loop {
+            let settled = analysis::cheapest_settled(&results.totals);
+            if analysis::precision_reached(
+                &analysis::precision(&results.totals),
+                &settled,
+                goal.rel,
+            ) {
+                stop = Some(Stop::Reached);
+                break;
+            }
+            let done = results.plan.trials;
+            if done >= cap {
+                stop = Some(Stop::Cap);
+                break;
+            }
+            let n = plan.trials.min(cap - done);
+            let next = batch(done, n, done + n)?;
+            results
+                .append(next)
+                .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))?;
+        }
+    }
+    if let Some(r) = rows {
+        r.finish()?;
+    }
+    Ok((results, stop))
+}
+
+/// Writes every file of a whole run (not a shard) into `dir`: the CSVs, the
+/// analyses, scenario.toml, then the charts and report drawn from them.
+/// `manifest` describes the run (its file list is filled in later).
+/// Returns the summaries.
+pub fn write_run_files(
+    dir: &Path,
+    text: &str,
+    results: &Results,
+    manifest: &Manifest,
+    formats: Formats,
+    hooks: &Hooks<'_>,
+) -> Result<Vec<Summary>, Failure> {
+    let summaries = stats::summarize(&results.totals, &results.agg);
+    let bands = stats::monthly(&results.agg);
+    let strategies = results.strategies();
+    output::csv::write_summary(dir, &summaries)?;
+    output::csv::write_monthly(dir, strategies, &bands)?;
+    let a = output::analysis::analyse(
+        &results.totals,
+        &results.inputs,
+        &summaries,
+        &bands,
+        results.agg.horizon,
+    );
+    output::analysis::write_all(dir, &a, strategies)?;
+    std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
+    hooks.check()?;
+    // Charts and the report are drawn from the files just written, with the
+    // totals as trials.csv holds them (to the cent) rather than reading it
+    // back, so they equal what `tcosim charts RUN_DIR` draws later.
+    draw_run(dir, manifest, Some(totals_as_written(results)), formats)?;
+    Ok(summaries)
+}
+
+/// Each strategy's totals as trials.csv holds them.
+fn totals_as_written(r: &Results) -> Vec<Vec<f64>> {
+    (0..r.totals.n_strategies())
+        .map(|s| {
+            r.totals
+                .totals_of(s)
+                .into_iter()
+                .map(Money::as_written)
+                .collect()
+        })
+        .collect()
+}
+
+/// Draws the charts and writes report.html (which shows them) into `dir`
+/// from its files; with no chart format, neither.
+pub fn draw_run(
+    dir: &Path,
+    manifest: &Manifest,
+    totals: Option<Vec<Vec<f64>>>,
+    formats: Formats,
+) -> anyhow::Result<()> {
+    if !formats.any() {
+        return Ok(());
+    }
+    let data = RunData::load_with(dir, manifest, totals)?;
+    draw_report(&data, dir, formats)
+}
+
+/// Draws the charts of `data` (in `formats`) and its report.html into `dir`.
+pub fn draw_report(data: &RunData, dir: &Path, formats: Formats) -> anyhow::Result<()> {
+    if formats.any() {
+        charts::write_all(data, dir, formats.png, formats.svg)?;
+    }
+    let report = html::render_report(data, &decision::sections(data))?;
+    std::fs::write(dir.join("report.html"), report)
+        .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
+}
+
+/// Fills in the manifest's file list and wall time and writes it: the last
+/// file of a run directory.
+pub fn finish_manifest(m: &mut Manifest, dir: &Path, clock: Instant) -> anyhow::Result<()> {
+    m.files = files_in(dir, "manifest.json")?;
+    m.wall_seconds = (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    m.write(&dir.join("manifest.json"))
+}
+
+/// The files in a results directory, sorted, with `extra` (a file about
+/// to be written) included; directories end in `/`.
+fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
+    let mut files = vec![extra.to_string()];
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        files.push(if e.path().is_dir() {
+            format!("{name}/")
+        } else {
+            name
+        });
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// Simulates one point of a sweep (no files): the summaries of `sc` under
+/// `plan`.
+pub fn summarize_point(
+    sc: &Scenario,
+    plan: RunPlan,
+    pool: &rayon::ThreadPool,
+    cancel: &AtomicBool,
+) -> Result<Vec<Summary>, Failure> {
+    let r = pool
+        .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, cancel))
+        .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
+    Ok(stats::summarize(&r.totals, &r.agg))
+}
+
+// ---------------------------------------------------------------- merge
+
+/// Reads every shard's manifest and checks that they belong together.
+/// Returns them sorted by shard number.
+pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
+    let mut shards = Vec::new();
+    for d in dirs {
+        let m = Manifest::read(&d.join("manifest.json")).map_err(|e| {
+            Failure::Input(format!("{}: not a shard directory: {e:#}", d.display()))
+        })?;
+        if m.shard.is_none() {
+            return Err(Failure::Input(format!(
+                "{} is a whole run, not a shard; make shards with `tcosim run SCENARIO --shard I/N`",
+                d.display()
+            )));
+        }
+        shards.push((d.clone(), m));
+    }
+    let (d0, m0) = &shards[0];
+    let n = m0.shard.map_or(0, |s| s.count);
+    for (d, m) in &shards[1..] {
+        let differ = |what: &str, a: String, b: String| {
+            Failure::Input(format!(
+                "{} and {} do not belong together: {what} differs ({a} vs {b})",
+                d0.display(),
+                d.display()
+            ))
+        };
+        if m.scenario_sha256 != m0.scenario_sha256 {
+            return Err(differ(
+                "the scenario",
+                m0.scenario_sha256[..12].to_string(),
+                m.scenario_sha256[..12].to_string(),
+            ));
+        }
+        if m.seed != m0.seed {
+            return Err(differ("the seed", m0.seed.to_string(), m.seed.to_string()));
+        }
+        if m.trials != m0.trials {
+            return Err(differ(
+                "the number of trials",
+                m0.trials.to_string(),
+                m.trials.to_string(),
+            ));
+        }
+        if m.horizon_months != m0.horizon_months {
+            return Err(differ(
+                "the horizon",
+                m0.horizon_months.to_string(),
+                m.horizon_months.to_string(),
+            ));
+        }
+        let k = m.shard.map_or(0, |s| s.count);
+        if k != n {
+            return Err(differ("the number of shards", n.to_string(), k.to_string()));
+        }
+    }
+    shards.sort_by_key(|(_, m)| m.shard.map_or(0, |s| s.index));
+    for w in shards.windows(2) {
+        if w[0].1.shard.map(|s| s.index) == w[1].1.shard.map(|s| s.index) {
+            return Err(Failure::Input(format!(
+                "shard {}/{n} is given twice ({} and {})",
+                w[0].1.shard.map_or(0, |s| s.index),
+                w[0].0.display(),
+                w[1].0.display()
+            )));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|i| {
+            !shards
+                .iter()
+                .any(|(_, m)| m.shard.map(|s| s.index) == Some(*i))
+        })
+        .map(|i| format!("{i}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::Input(format!(
+            "shard{} {} {} missing; merge needs all {n} shards",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        )));
+    }
+    Ok(shards)
+}
+
+/// Appends a shard's trials.csv rows (without its header) to `out`.
+fn append_rows(path: &Path, out: &TrialsFile) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+    let mut header = Vec::new();
+    r.read_until(b'\n', &mut header)?;
+    out.append(r)
+}
+
+/// Merges shard directories (checked with [`check_shards`], in shard order)
+/// into `staged`: the same files, byte for byte, as one run of all their
+/// trials writes. Returns the summaries, the merged results and the
+/// committed directory.
+pub fn merge(
+    shards: &[(PathBuf, Manifest)],
+    staged: StagedDir,
+    formats: Formats,
+    hooks: &Hooks<'_>,
+) -> Result<RunReport, Failure> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let (d0, m0) = shards
+        .first()
+        .ok_or_else(|| Failure::Input("no shards given".into()))?;
+    let text = std::fs::read_to_string(d0.join("scenario.toml"))
+        .with_context(|| format!("cannot read {}", d0.join("scenario.toml").display()))?;
+    let dir = staged.path().to_path_buf();
+    let with_rows = shards.iter().all(|(d, _)| d.join("trials.csv").exists());
+    let rows = if with_rows {
+        Some(TrialsFile::create(&dir)?)
+    } else {
+        None
+    };
+    let mut results: Option<Results> = None;
+    for (d, m) in shards {
+        let s = m
+            .shard
+            .ok_or_else(|| Failure::Input(format!("{} is not a shard", d.display())))?;
+        let plan = RunPlan {
+            trials: s.trials,
+            horizon: m.horizon_months,
+            seed: m.seed,
+            first_trial: s.first_trial,
+        };
+        let part =
+            output::shard::read_shard(d, plan).map_err(|e| Failure::Input(format!("{e:#}")))?;
+        if let Some(w) = rows.as_ref() {
+            append_rows(&d.join("trials.csv"), w)?;
+        }
+        match results.as_mut() {
+            None => results = Some(part),
+            Some(r) => r.append(part).map_err(|_| {
+                Failure::Input(format!(
+                    "{} does not continue the trials of the shard before it",
+                    d.display()
+                ))
+            })?,
+        }
+        hooks.check()?;
+    }
+    if let Some(w) = rows {
+        w.finish()?;
+    }
+    let results = results.ok_or_else(|| Failure::Input("no shards given".into()))?;
+    let mut manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        trials: results.plan.trials,
+        threads: rayon::current_num_threads(),
+        started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
+        wall_seconds: 0.0,
+        files: Vec::new(),
+        shard: None,
+        precision: None,
+        ..m0.clone()
+    };
+    let summaries = write_run_files(&dir, &text, &results, &manifest, formats, hooks)?;
+    finish_manifest(&mut manifest, &dir, clock)?;
+    let dir = staged.commit()?;
+    Ok(RunReport {
+        results,
+        summaries,
+        stop: None,
+        manifest,
+        dir,
+    })
+}
