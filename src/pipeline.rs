@@ -19,6 +19,11 @@ use crate::output::manifest::{Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo
 use crate::output::rundata::RunData;
 use crate::output::schema::Money;
 use crate::output::{self, StagedDir, csv::TrialsFile};
+
+/// Checks that shard directories belong together; see [`output::shard::check_shards`].
+pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
+    output::shard::check_shards(dirs).map_err(Failure::Input)
+}
 use crate::report::{decision, html};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary, analysis};
@@ -348,91 +353,6 @@ pub fn summarize_point(
 }
 
 // ---------------------------------------------------------------- merge
-
-/// Reads every shard's manifest and checks that they belong together.
-/// Returns them sorted by shard number.
-pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
-    let mut shards = Vec::new();
-    for d in dirs {
-        let m = Manifest::read(&d.join("manifest.json")).map_err(|e| {
-            Failure::Input(format!("{}: not a shard directory: {e:#}", d.display()))
-        })?;
-        if m.shard.is_none() {
-            return Err(Failure::Input(format!(
-                "{} is a whole run, not a shard; make shards with `tcosim run SCENARIO --shard I/N`",
-                d.display()
-            )));
-        }
-        shards.push((d.clone(), m));
-    }
-    let (d0, m0) = &shards[0];
-    let n = m0.shard.map_or(0, |s| s.count);
-    for (d, m) in &shards[1..] {
-        let differ = |what: &str, a: String, b: String| {
-            Failure::Input(format!(
-                "{} and {} do not belong together: {what} differs ({a} vs {b})",
-                d0.display(),
-                d.display()
-            ))
-        };
-        if m.scenario_sha256 != m0.scenario_sha256 {
-            return Err(differ(
-                "the scenario",
-                m0.scenario_sha256[..12].to_string(),
-                m.scenario_sha256[..12].to_string(),
-            ));
-        }
-        if m.seed != m0.seed {
-            return Err(differ("the seed", m0.seed.to_string(), m.seed.to_string()));
-        }
-        if m.trials != m0.trials {
-            return Err(differ(
-                "the number of trials",
-                m0.trials.to_string(),
-                m.trials.to_string(),
-            ));
-        }
-        if m.horizon_months != m0.horizon_months {
-            return Err(differ(
-                "the horizon",
-                m0.horizon_months.to_string(),
-                m.horizon_months.to_string(),
-            ));
-        }
-        let k = m.shard.map_or(0, |s| s.count);
-        if k != n {
-            return Err(differ("the number of shards", n.to_string(), k.to_string()));
-        }
-    }
-    shards.sort_by_key(|(_, m)| m.shard.map_or(0, |s| s.index));
-    for w in shards.windows(2) {
-        if w[0].1.shard.map(|s| s.index) == w[1].1.shard.map(|s| s.index) {
-            return Err(Failure::Input(format!(
-                "shard {}/{n} is given twice ({} and {})",
-                w[0].1.shard.map_or(0, |s| s.index),
-                w[0].0.display(),
-                w[1].0.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (1..=n)
-        .filter(|i| {
-            !shards
-                .iter()
-                .any(|(_, m)| m.shard.map(|s| s.index) == Some(*i))
-        })
-        .map(|i| format!("{i}/{n}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Failure::Input(format!(
-            "shard{} {} {} missing; merge needs all {n} shards",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" }
-        )));
-    }
-    Ok(shards)
-}
 
 /// Appends a shard's trials.csv rows (without its header) to `out`.
 fn append_rows(path: &Path, out: &TrialsFile) -> anyhow::Result<()> {

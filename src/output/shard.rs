@@ -9,11 +9,12 @@
 //! round-trip form, so reading them back gives the same bits, and merged
 //! results are byte-identical to a single run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use super::manifest::Manifest;
 use crate::engine::{Results, RunPlan};
 use crate::stats::exact::ExactSum;
 use crate::stats::sketch::Sketch;
@@ -190,4 +191,112 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
         inputs: InputDraws::new(inputs, input_values).map_err(invalid)?,
         agg,
     })
+}
+
+/// Reads every shard's manifest and checks that they belong together.
+/// Returns them sorted by shard number.
+pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String> {
+    let mut shards = read_manifests(dirs)?;
+    check_same_run(&shards)?;
+    shards.sort_by_key(|(_, m)| m.shard.map_or(0, |s| s.index));
+    check_complete(&shards)?;
+    Ok(shards)
+}
+
+/// Each directory's manifest, refusing whole runs.
+fn read_manifests(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String> {
+    let mut shards = Vec::new();
+    for d in dirs {
+        let m = Manifest::read(&d.join("manifest.json"))
+            .map_err(|e| format!("{}: not a shard directory: {e:#}", d.display()))?;
+        if m.shard.is_none() {
+            return Err(format!(
+                "{} is a whole run, not a shard; make shards with `tcosim run SCENARIO --shard I/N`",
+                d.display()
+            ));
+        }
+        shards.push((d.clone(), m));
+    }
+    Ok(shards)
+}
+
+/// The same scenario, seed, trials, horizon and number of shards.
+fn check_same_run(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
+    let Some((d0, m0)) = shards.first() else {
+        return Err("no shards given".into());
+    };
+    let n = m0.shard.map_or(0, |s| s.count);
+    for (d, m) in &shards[1..] {
+        let differ = |what: &str, a: String, b: String| {
+            format!(
+                "{} and {} do not belong together: {what} differs ({a} vs {b})",
+                d0.display(),
+                d.display()
+            )
+        };
+        if m.scenario_sha256 != m0.scenario_sha256 {
+            return Err(differ(
+                "the scenario",
+                m0.scenario_sha256[..12].to_string(),
+                m.scenario_sha256[..12].to_string(),
+            ));
+        }
+        if m.seed != m0.seed {
+            return Err(differ("the seed", m0.seed.to_string(), m.seed.to_string()));
+        }
+        if m.trials != m0.trials {
+            return Err(differ(
+                "the number of trials",
+                m0.trials.to_string(),
+                m.trials.to_string(),
+            ));
+        }
+        if m.horizon_months != m0.horizon_months {
+            return Err(differ(
+                "the horizon",
+                m0.horizon_months.to_string(),
+                m.horizon_months.to_string(),
+            ));
+        }
+        let k = m.shard.map_or(0, |s| s.count);
+        if k != n {
+            return Err(differ("the number of shards", n.to_string(), k.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Every shard of 1..=N exactly once (`shards` sorted by index).
+fn check_complete(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
+    let n = shards
+        .first()
+        .and_then(|(_, m)| m.shard)
+        .map_or(0, |s| s.count);
+    for w in shards.windows(2) {
+        if w[0].1.shard.map(|s| s.index) == w[1].1.shard.map(|s| s.index) {
+            return Err(format!(
+                "shard {}/{n} is given twice ({} and {})",
+                w[0].1.shard.map_or(0, |s| s.index),
+                w[0].0.display(),
+                w[1].0.display()
+            ));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|i| {
+            !shards
+                .iter()
+                .any(|(_, m)| m.shard.map(|s| s.index) == Some(*i))
+        })
+        .map(|i| format!("{i}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "shard{} {} {} missing; merge needs all {n} shards",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    Ok(())
 }
