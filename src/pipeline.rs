@@ -338,18 +338,33 @@ fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
     Ok(files)
 }
 
-/// Simulates one point of a sweep (no files): the summaries of `sc` under
-/// `plan`.
-pub fn summarize_point(
-    sc: &Scenario,
-    plan: RunPlan,
+/// Simulates every point of a sweep (no files), each with `trials` and
+/// `seed` overriding its scenario's: the summaries of each point, in order.
+/// Points run one after another, each on all of `pool`'s threads.
+pub fn sweep_points(
+    scenarios: &[Scenario],
+    trials: Option<u64>,
+    seed: Option<u64>,
     pool: &rayon::ThreadPool,
-    cancel: &AtomicBool,
-) -> Result<Vec<Summary>, Failure> {
-    let r = pool
-        .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, cancel))
-        .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
-    Ok(stats::summarize(&r.totals, &r.agg))
+    hooks: &Hooks<'_>,
+) -> Result<Vec<Vec<Summary>>, Failure> {
+    let mut out = Vec::with_capacity(scenarios.len());
+    for (i, sc) in scenarios.iter().enumerate() {
+        let mut plan = RunPlan::from_scenario(sc);
+        if let Some(t) = trials {
+            plan.trials = t;
+        }
+        if let Some(s) = seed {
+            plan.seed = s;
+        }
+        let r = pool
+            .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel))
+            .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
+        out.push(stats::summarize(&r.totals, &r.agg));
+        (hooks.progress)(i as u64 + 1, scenarios.len() as u64);
+    }
+    hooks.check()?;
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- merge

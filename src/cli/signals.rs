@@ -22,8 +22,3 @@ pub fn cancel_flag() -> &'static AtomicBool {
     });
     &CANCEL
 }
-
-/// Whether a stop was asked for.
-pub fn cancelled() -> bool {
-    CANCEL.load(Ordering::Relaxed)
-}

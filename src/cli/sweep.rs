@@ -229,23 +229,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         stem,
         ..
     } = Loaded::from_arg(Some(&args.scenario))?;
-    let axes = args
-        .sets
-        .iter()
-        .map(|s| parse_set(s))
-        .collect::<Result<Vec<Axis>, String>>()
-        .map_err(CliError::Input)?;
-    if axes.len() > 2 {
-        return Err(CliError::Input(
-            "a sweep takes one or two --set keys".into(),
-        ));
-    }
-    if axes.len() == 2 && axes[0].key == axes[1].key {
-        return Err(CliError::Input(format!(
-            "--set {} is given twice",
-            axes[0].key
-        )));
-    }
+    let axes = parse_axes(&args.sets)?;
     let pts = points(&axes);
     if pts.len() > LIMIT_POINTS {
         return Err(CliError::Input(format!(
@@ -254,15 +238,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         )));
     }
     // Check every point before simulating any.
-    let mut scenarios = Vec::with_capacity(pts.len());
-    for p in &pts {
-        let (mut t, mut sc) = (text.clone(), None);
-        for (a, v) in axes.iter().zip(p) {
-            let (next, s) = checked(&t, &a.key, *v)?;
-            (t, sc) = (next, Some(s));
-        }
-        scenarios.extend(sc);
-    }
+    let scenarios = point_scenarios(&text, &axes, &pts)?;
     let out_dir = args
         .out
         .clone()
@@ -271,7 +247,6 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         return emit_jobs(jobs, &out_dir, &text, &axes, &pts, &args);
     }
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
-    let cancel = signals::cancel_flag();
     let pool = super::worker_pool(args.threads)?;
     let names: Vec<String> = base.strategies.iter().map(|s| s.name.clone()).collect();
     if !args.quiet {
@@ -285,29 +260,21 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
                 .join(" x ")
         );
     }
-    let mut table: Vec<(Vec<f64>, Vec<Summary>)> = Vec::with_capacity(pts.len());
-    for (i, (p, sc)) in pts.iter().zip(&scenarios).enumerate() {
-        let mut plan = RunPlan::from_scenario(sc);
-        if let Some(t) = args.trials {
-            plan.trials = t;
+    let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = |done: u64, all: u64| {
+        if show {
+            eprint!("\r{done}/{all} points");
         }
-        if let Some(s) = args.seed {
-            plan.seed = s;
-        }
-        table.push((
-            p.clone(),
-            pipeline::summarize_point(sc, plan, &pool, cancel)?,
-        ));
-        if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            eprint!("\r{}/{} points", i + 1, pts.len());
-        }
-    }
-    if !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+    };
+    let hooks = pipeline::Hooks {
+        progress: &progress,
+        cancel: signals::cancel_flag(),
+    };
+    let summaries = pipeline::sweep_points(&scenarios, args.trials, args.seed, &pool, &hooks);
+    if show {
         eprintln!();
     }
-    if signals::cancelled() {
-        return Err(CliError::Interrupted);
-    }
+    let table: Vec<(Vec<f64>, Vec<Summary>)> = pts.into_iter().zip(summaries?).collect();
     let dir = staged.path();
     write_sweep_csv(&dir.join("sweep.csv"), &axes, &table)?;
     let statement = statements(&axes, &table, &names);
@@ -322,8 +289,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
             seed: args.seed.unwrap_or(first.seed),
             keys: axes.iter().map(|a| a.key.clone()).collect(),
             values: axes.iter().map(|a| a.values.clone()).collect(),
-            strategies: names.clone(),
-            points: table.iter().map(|(_, s)| s.clone()).collect(),
+            strategies: names,
+            points: table.into_iter().map(|(_, s)| s).collect(),
         };
         charts::write_sweep(&data, dir, args.charts.png, args.charts.svg)?;
     }
@@ -343,7 +310,41 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Quotes a path or value for a POSIX shell.
+/// The `--set` arguments as axes: one or two distinct keys.
+fn parse_axes(sets: &[String]) -> Result<Vec<Axis>, CliError> {
+    let axes = sets
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<Axis>, String>>()
+        .map_err(CliError::Input)?;
+    if axes.len() > 2 {
+        return Err(CliError::Input(
+            "a sweep takes one or two --set keys".into(),
+        ));
+    }
+    if axes.len() == 2 && axes[0].key == axes[1].key {
+        return Err(CliError::Input(format!(
+            "--set {} is given twice",
+            axes[0].key
+        )));
+    }
+    Ok(axes)
+}
+
+/// The checked scenario of every point.
+fn point_scenarios(text: &str, axes: &[Axis], pts: &[Vec<f64>]) -> Result<Vec<Scenario>, CliError> {
+    let mut scenarios = Vec::with_capacity(pts.len());
+    for p in pts {
+        let (mut t, mut sc) = (text.to_string(), None);
+        for (a, v) in axes.iter().zip(p) {
+            let (next, s) = checked(&t, &a.key, *v)?;
+            (t, sc) = (next, Some(s));
+        }
+        scenarios.extend(sc);
+    }
+    Ok(scenarios)
+}
+
 fn sh_quote(s: &str) -> String {
     if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-=,:".contains(c))
