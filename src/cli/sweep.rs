@@ -248,7 +248,6 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     }
     let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let pool = super::worker_pool(args.threads)?;
-    let names: Vec<String> = base.strategies.iter().map(|s| s.name.clone()).collect();
     if !args.quiet {
         println!(
             "Sweeping {} over {} points ({})",
@@ -275,25 +274,15 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         eprintln!();
     }
     let table: Vec<(Vec<f64>, Vec<Summary>)> = pts.into_iter().zip(summaries?).collect();
-    let dir = staged.path();
-    write_sweep_csv(&dir.join("sweep.csv"), &axes, &table)?;
-    let statement = statements(&axes, &table, &names);
-    std::fs::write(dir.join("sweep.txt"), format!("{statement}\n"))
-        .context("cannot write sweep.txt")?;
-    std::fs::write(dir.join("scenario.toml"), &text).context("cannot write scenario.toml")?;
-    if args.charts.any() {
-        let first = RunPlan::from_scenario(&scenarios[0]);
-        let data = SweepData {
-            name: base.name.clone(),
-            trials: args.trials.unwrap_or(first.trials),
-            seed: args.seed.unwrap_or(first.seed),
-            keys: axes.iter().map(|a| a.key.clone()).collect(),
-            values: axes.iter().map(|a| a.values.clone()).collect(),
-            strategies: names,
-            points: table.into_iter().map(|(_, s)| s).collect(),
-        };
-        charts::write_sweep(&data, dir, args.charts.png, args.charts.svg)?;
-    }
+    let statement = write_sweep_dir(
+        staged.path(),
+        &args,
+        &text,
+        &base,
+        &scenarios[0],
+        &axes,
+        &table,
+    )?;
     let target = staged.commit()?;
     if !args.quiet {
         println!("{statement}");
@@ -308,6 +297,39 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// Writes sweep.csv, sweep.txt, scenario.toml and the sweep chart into
+/// `dir`; returns the statement of where the best strategy changes.
+fn write_sweep_dir(
+    dir: &Path,
+    args: &SweepArgs,
+    text: &str,
+    base: &Scenario,
+    first_point: &Scenario,
+    axes: &[Axis],
+    table: &[(Vec<f64>, Vec<Summary>)],
+) -> Result<String, CliError> {
+    let names: Vec<String> = base.strategies.iter().map(|s| s.name.clone()).collect();
+    write_sweep_csv(&dir.join("sweep.csv"), axes, table)?;
+    let statement = statements(axes, table, &names);
+    std::fs::write(dir.join("sweep.txt"), format!("{statement}\n"))
+        .context("cannot write sweep.txt")?;
+    std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
+    if args.charts.any() {
+        let first = RunPlan::from_scenario(first_point);
+        let data = SweepData {
+            name: base.name.clone(),
+            trials: args.trials.unwrap_or(first.trials),
+            seed: args.seed.unwrap_or(first.seed),
+            keys: axes.iter().map(|a| a.key.clone()).collect(),
+            values: axes.iter().map(|a| a.values.clone()).collect(),
+            strategies: names,
+            points: table.iter().map(|(_, s)| s.clone()).collect(),
+        };
+        charts::write_sweep(&data, dir, args.charts.png, args.charts.svg)?;
+    }
+    Ok(statement)
 }
 
 /// The `--set` arguments as axes: one or two distinct keys.
