@@ -245,3 +245,161 @@ fn push_world_input(
         v.map(|v| v.span()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::STARTER_SCENARIO;
+    use crate::scenario::keys::{DefaultValue, KEYS};
+
+    /// The problems of `text` as (path, message).
+    fn problems(text: &str) -> Vec<(String, String)> {
+        match parse_scenario(text, "t.toml") {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diags.into_iter().map(|d| (d.path, d.message)).collect(),
+        }
+    }
+
+    /// The starter scenario with the line setting `key` in the table that
+    /// starts at `header` removed.
+    fn without(header: &str, key: &str) -> String {
+        let at = STARTER_SCENARIO.find(header).expect("the header");
+        let (head, tail) = STARTER_SCENARIO.split_at(at);
+        let line = tail
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .expect("the key's line");
+        format!("{head}{}", tail.replacen(&format!("{line}\n"), "", 1))
+    }
+
+    /// The starter with `maintenance_per_month` set to `dist`.
+    fn with_dist(dist: &str) -> String {
+        let line = STARTER_SCENARIO
+            .lines()
+            .find(|l| l.starts_with("maintenance_per_month"))
+            .expect("the line");
+        STARTER_SCENARIO.replacen(line, &format!("maintenance_per_month = {dist}"), 1)
+    }
+
+    /// Today's message for a missing required key, and a file missing it.
+    fn missing(section: &str, name: &str, example: &str) -> (String, String, String) {
+        let dist = |family: &str, what: &str| {
+            let table = match family {
+                "{ low, high }" => "{ low = 1, high = 2 }".to_string(),
+                _ => format!("{{ dist = \"{family}\", values = [1] }}"),
+            };
+            let table = table
+                .replace(&format!("{name} = 1, "), "")
+                .replace(&format!(", {name} = 2"), "")
+                .replace(&format!(", {name} = [1]"), "");
+            (
+                with_dist(&table),
+                "project.maintenance_per_month".to_string(),
+                format!("a {what} distribution needs `{name}`"),
+            )
+        };
+        let (text, path, message) = match section {
+            keys::FREELANCE => (
+                without("[engagements.freelancer]", name),
+                format!("engagements.freelancer.{name}"),
+                format!("`{name}` is required for a freelance engagement; for example {name} = {example}"),
+            ),
+            keys::EMPLOYEE => (
+                without("[engagements.engineer]", name),
+                format!("engagements.engineer.{name}"),
+                format!("`{name}` is required for an employee engagement; for example {name} = {example}"),
+            ),
+            keys::ENGAGEMENT => (
+                without("[engagements.freelancer]", name),
+                format!("engagements.freelancer.{name}"),
+                "`kind` is required: \"freelance\" (paid by the hour) or \"employee\" (paid a salary), unless the engagement `extends` another".to_string(),
+            ),
+            keys::TOP => {
+                let cut = STARTER_SCENARIO.find(&format!("\n[{name}")).or_else(|| STARTER_SCENARIO.find(&format!("\n[[{name}"))).expect("the section");
+                let text = STARTER_SCENARIO[..cut].to_string();
+                let message = if name == "engagements" {
+                    "the scenario defines no engagements; add at least one [engagements.NAME] table with kind = \"freelance\" or \"employee\""
+                } else {
+                    "the scenario defines no strategies; add at least one [[strategies]] with a name and phases = [{ engagement = \"...\" }]"
+                };
+                (text, name.to_string(), message.to_string())
+            }
+            keys::STRATEGY => (
+                STARTER_SCENARIO.replacen(if name == "name" { "name = \"Freelance\"\n" } else { "phases = [{ engagement = \"freelancer\" }]\n" }, "", 1),
+                format!("strategies[0].{name}"),
+                if name == "name" { "every strategy needs a `name`" } else { "every strategy needs `phases`, e.g. phases = [{ engagement = \"freelancer\" }]" }.to_string(),
+            ),
+            keys::PHASE => (
+                STARTER_SCENARIO.replacen("{ engagement = \"freelancer\" }", "{}", 1),
+                "strategies[0].phases[0].engagement".to_string(),
+                "every phase needs an `engagement`".to_string(),
+            ),
+            keys::UNTIL => (
+                STARTER_SCENARIO.replacen("until = \"traction\"", "until = {}", 1),
+                "strategies[3].phases[0].until".to_string(),
+                "expected \"launch\", \"traction\" or { month = N } with N a whole number of at least 1".to_string(),
+            ),
+            keys::LOW_HIGH => dist("{ low, high }", "{ low, high }"),
+            s if s.starts_with("dist.") && name == "dist" => (
+                with_dist("{ min = 1 }"),
+                "project.maintenance_per_month".to_string(),
+                "expected a number, or a distribution such as { dist = \"triangular\", min = 1, mode = 2, max = 4 }, { dist = \"lognormal\", median = 4, p90 = 8 } or { low = 2, high = 8 }; this table has no `dist` key".to_string(),
+            ),
+            s if s.starts_with("dist.") => dist(&s[5..], &s[5..]),
+            s => (
+                without(&format!("[{s}]"), name),
+                format!("{s}.{name}"),
+                format!("`{name}` is required in [{s}]; for example {name} = {example}"),
+            ),
+        };
+        (text, path, message)
+    }
+
+    #[test]
+    fn every_required_key_without_default_is_reported_missing() {
+        let required = KEYS
+            .iter()
+            .filter(|k| k.required && k.default == DefaultValue::None);
+        let mut n = 0;
+        for k in required {
+            let (text, path, message) = missing(k.section, k.name, k.example);
+            let got = problems(&text);
+            assert!(
+                got.contains(&(path.clone(), message.clone())),
+                "{}.{}: expected {path}: {message}, got {got:?}",
+                k.section,
+                k.name
+            );
+            n += 1;
+        }
+        assert!(n > 30, "{n} required keys");
+    }
+
+    #[test]
+    fn world_keys_missing_are_reported_word_for_word() {
+        let got = problems(&without("[knowledge]", "productivity_at_zero_context"));
+        assert_eq!(
+            got,
+            [(
+                "knowledge.productivity_at_zero_context".to_string(),
+                "`productivity_at_zero_context` is required in [knowledge]; for example productivity_at_zero_context = 0.3".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn defaults_come_from_the_key_table() {
+        let text = without("[engagements.freelancer]", "max_hours_per_month");
+        let sc = parse_scenario(&text, "t.toml").expect("valid");
+        let input = sc
+            .inputs
+            .iter()
+            .find(|i| i.key == "engagements.freelancer.max_hours_per_month")
+            .expect("the input");
+        assert_eq!(
+            input.dist.fixed_value(),
+            Some(crate::scenario::HOURS_PER_MONTH)
+        );
+        assert_eq!(input.source, "160 (default)");
+    }
+}
