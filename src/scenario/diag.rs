@@ -1,4 +1,10 @@
-//! Diagnostics: what is wrong in a scenario file, and where.
+//! Diagnostics: what is wrong in a scenario file, and where, and what the
+//! user probably meant.
+//!
+//! Problems are collected rather than returned one at a time so a user sees
+//! every problem of a file at once; the suggestions ("did you mean") live
+//! here so every misspelt key, distribution or kind of work gets the same
+//! treatment.
 
 use std::fmt;
 
@@ -92,6 +98,37 @@ impl LineIndex {
     }
 }
 
+/// Keys (or names) as messages list them: `a`, `b`, `c`.
+pub(crate) fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The allowed key closest to a misspelt one, if any is close.
+pub(crate) fn suggestion<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (strsim::damerau_levenshtein(key, a), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+/// The message for a key that is not one of `allowed`; `place` says where
+/// it was found (`in [drift]`).
+pub(crate) fn unknown_key(key: &str, place: &str, allowed: &[&str]) -> String {
+    let hint = match suggestion(key, allowed) {
+        Some(s) => format!("did you mean `{s}`? "),
+        None => String::new(),
+    };
+    format!(
+        "unknown key `{key}` {place}; {hint}valid keys are {}",
+        list(allowed)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +144,20 @@ mod tests {
         assert_eq!(ix.locate(t, 13), (3, 1));
         assert_eq!(ix.locate(t, 14), (4, 1));
         assert_eq!(ix.locate(t, 99), (4, 2));
+    }
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let allowed = ["seed", "trials", "horizon_months"];
+        assert_eq!(
+            suggestion("horizon_month", &allowed),
+            Some("horizon_months")
+        );
+        assert_eq!(suggestion("trails", &allowed), Some("trials"));
+        assert_eq!(suggestion("colour", &allowed), None);
+        assert_eq!(
+            unknown_key("sed", "in [simulation]", &allowed),
+            "unknown key `sed` in [simulation]; did you mean `seed`? valid keys are `seed`, `trials`, `horizon_months`"
+        );
     }
 }

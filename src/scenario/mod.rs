@@ -1,16 +1,23 @@
 //! Scenarios: the checked, ready-to-simulate form of a scenario file.
 //!
-//! A scenario file is parsed and validated by [`parse`] into a [`Scenario`].
+//! A scenario file is parsed and validated by [`parse_scenario`] into a
+//! [`Scenario`]; every key it may hold is declared once, in [`keys::KEYS`].
 //! Nothing downstream of this module sees raw TOML. Every input that is
 //! sampled once per trial lives in one flat table, [`Scenario::inputs`], so
 //! the engine samples a trial's world in one pass and later analyses
 //! (sensitivity) can name every varying input by its key path.
 
 mod diag;
+mod dist_spec;
+mod engagements;
+pub mod keys;
 mod parse;
+mod strategies;
+mod values;
 
 pub use diag::{Diag, ScenarioError};
-pub use parse::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS, parse_scenario};
+pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
+pub use parse::parse_scenario;
 
 use crate::dist::Dist;
 
@@ -19,6 +26,9 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
 
 /// The commented starter scenario written by `tcosim init`.
 pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
+
+/// Working hours in one engineer-month: a freelancer's full-time month, and the unit that turns hours into engineer-months.
+pub const HOURS_PER_MONTH: f64 = 160.0;
 
 /// Index of an input in [`Scenario::inputs`].
 pub type InputId = usize;
