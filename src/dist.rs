@@ -1,7 +1,7 @@
 //! Distributions: a checked specification, a sampler, and its support.
 //!
 //! A [`Dist`] is built only from parameters that have been validated (see
-//! `scenario::parse`), so sampling never fails. Every sampler draws from a
+//! `scenario::dist_spec`), so sampling never fails. Every sampler draws from a
 //! caller-provided [`StreamRng`], so the same stream gives the same values.
 
 use rand::RngExt;
