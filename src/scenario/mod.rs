@@ -20,6 +20,9 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
 /// The commented starter scenario written by `tcosim init`.
 pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
 
+/// Working hours in one engineer-month: a freelancer's full-time month, and the unit that turns hours into engineer-months.
+pub const HOURS_PER_MONTH: f64 = 160.0;
+
 /// Index of an input in [`Scenario::inputs`].
 pub type InputId = usize;
 
