@@ -6,13 +6,14 @@
 //!
 //! This file holds the strategy's state and the month loop, which reads as
 //! the steps of MODEL.md section 6 in order; each step's mechanism lives in
-//! its own file: [`staffing`] (searches, arrivals, leaving, handovers,
-//! returns), [`work`] (context, productivity, rework, the month's work by
-//! kind, billing), [`drift`] (drift, decay, detection, remediation, the
-//! degradation it costs), [`lifecycle`] (launch, delay, phases, traction,
-//! retirement) and [`costs`] (the categories and the cost book). Every step
-//! keeps the order of its random draws and floating-point operations, which
-//! the golden tests pin byte for byte.
+//! its own file: `staffing.rs` (searches, arrivals, leaving, handovers,
+//! returns), `work.rs` (context, productivity, rework, the month's work by
+//! kind, billing), `drift.rs` (drift, decay, detection, remediation, the
+//! degradation it costs), `lifecycle.rs` (launch, delay, phases, traction,
+//! retirement), `costs.rs` (the categories and the cost book) and
+//! `world.rs` (the trial's world). Every step keeps the order of its random
+//! draws and floating-point operations, which the golden tests pin byte for
+//! byte.
 
 mod costs;
 mod drift;
