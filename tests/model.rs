@@ -3,7 +3,7 @@
 
 use tcosim::Scenario;
 use tcosim::engine::{self, RunPlan};
-use tcosim::model::{CATEGORIES, Outcome, World, cat};
+use tcosim::model::{CATEGORIES, Category, Outcome, World};
 use tcosim::scenario::DEFAULT_SCENARIO;
 
 /// Every input fixed; no drift, roadmap, rework, fees, attrition or exits;
@@ -119,7 +119,7 @@ fn freelancer_closed_form() {
     for t in 0..50 {
         let o = r.outcome(t, 0);
         close(o.total, 4.5 * 160.0 * 100.0);
-        close(o.costs[cat::BUILD], o.total);
+        close(o.costs[Category::Build], o.total);
         assert_eq!(o.launch_month, Some(5));
         assert_eq!((o.engagements, o.hires, o.handovers), (1, 0, 1));
     }
@@ -141,9 +141,9 @@ fn employee_closed_form() {
     for t in 0..50 {
         let o = r.outcome(t, 1);
         close(o.total, monthly * 22.5 + hire);
-        close(o.costs[cat::BUILD], monthly * 4.5);
-        close(o.costs[cat::HIRING], hire);
-        close(o.costs[cat::IDLE], monthly * 18.0);
+        close(o.costs[Category::Build], monthly * 4.5);
+        close(o.costs[Category::Hiring], hire);
+        close(o.costs[Category::Idle], monthly * 18.0);
         assert_eq!(o.hires, 1);
         // Delivered at month 6 (1.5 + 4.5), live from month 6.
         assert_eq!(o.launch_month, Some(6));
@@ -159,8 +159,8 @@ fn constant_rework_rate_closed_form() {
         let o = r.outcome(t, 0);
         let expected = 4.5 / (1.0 - r_rate) * 160.0 * 100.0;
         close(o.total, expected);
-        close(o.costs[cat::REWORK], r_rate * expected);
-        close(o.costs[cat::BUILD], (1.0 - r_rate) * expected);
+        close(o.costs[Category::Rework], r_rate * expected);
+        close(o.costs[Category::Build], (1.0 - r_rate) * expected);
     }
 }
 
@@ -189,8 +189,8 @@ fn productivity_and_context_closed_form() {
     let o = r.outcome(0, 0);
     // Month 0: 1 engineer-month delivered at full speed. Month 1: the rest
     // (0.5) at p = 0.75 takes 2/3 of a month, 1/6 of it lost to context.
-    close(o.costs[cat::BUILD], 1.5 * 16_000.0);
-    close(o.costs[cat::CONTEXT], (0.5 / 0.75) * 0.25 * 16_000.0);
+    close(o.costs[Category::Build], 1.5 * 16_000.0);
+    close(o.costs[Category::Context], (0.5 / 0.75) * 0.25 * 16_000.0);
     close(o.context_lost, 0.5 * 1.0 + 0.5 * (0.5 + 2.0 / 3.0));
     assert_eq!(o.engagements, 2);
 }
@@ -214,7 +214,7 @@ fn categories_add_up_to_the_total_in_every_trial() {
                 - if sc.include_business_impact {
                     0.0
                 } else {
-                    o.costs[cat::DEGRADATION] + o.costs[cat::DELAY]
+                    o.costs[Category::Degradation] + o.costs[Category::Delay]
                 };
             assert!(
                 (sum - o.total).abs() <= 1e-6 * o.total.max(1.0),
@@ -467,8 +467,8 @@ fn retainer_pays_unused_hours_as_idle() {
     let r = run(&scenario(&text));
     let o = r.outcome(0, 0);
     // Live from month 5 to 23: 19 months.
-    close(o.costs[cat::IDLE], 19.0 * 0.2 * 16_000.0);
-    close(o.costs[cat::BUILD], 4.5 * 16_000.0);
+    close(o.costs[Category::Idle], 19.0 * 0.2 * 16_000.0);
+    close(o.costs[Category::Build], 4.5 * 16_000.0);
     assert_eq!(o.handovers, 0);
 }
 
@@ -479,8 +479,8 @@ fn unfinished_work_is_charged_at_the_horizon() {
     let text = edit(FIXED, &[("horizon_months = 24", "horizon_months = 3")]);
     let r = run(&scenario(&text));
     let o = r.outcome(0, 0);
-    close(o.costs[cat::UNFINISHED], 1.5 * 20_000.0);
-    close(o.costs[cat::BUILD], 3.0 * 16_000.0);
+    close(o.costs[Category::Unfinished], 1.5 * 20_000.0);
+    close(o.costs[Category::Build], 3.0 * 16_000.0);
     assert_eq!(o.launch_month, None);
 }
 
@@ -498,9 +498,9 @@ fn cost_of_delay_runs_from_the_target_to_launch() {
     );
     let r = run(&scenario(&text));
     // Freelancer: live from month 5, so months 2, 3, 4 are late.
-    close(r.outcome(0, 0).costs[cat::DELAY], 3000.0);
+    close(r.outcome(0, 0).costs[Category::Delay], 3000.0);
     // Employee: live from month 6: months 2..=5.
-    close(r.outcome(0, 1).costs[cat::DELAY], 4000.0);
+    close(r.outcome(0, 1).costs[Category::Delay], 4000.0);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use predicates::prelude::*;
 use proptest::prelude::*;
 use tcosim::Scenario;
 use tcosim::engine::{self, RunPlan};
-use tcosim::model::{CATEGORIES, cat};
+use tcosim::model::{CATEGORIES, Category};
 use tcosim::scenario::DEFAULT_SCENARIO;
 use tcosim::stats;
 
@@ -91,7 +91,7 @@ fn check_runs(sc: &Scenario) {
                 - if sc.include_business_impact {
                     0.0
                 } else {
-                    o.costs[cat::DEGRADATION] + o.costs[cat::DELAY]
+                    o.costs[Category::Degradation] + o.costs[Category::Delay]
                 };
             assert!(
                 (included - o.total).abs() <= 1e-6 * o.total.max(1.0),

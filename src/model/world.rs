@@ -8,17 +8,52 @@ use rand::distr::Distribution;
 use rand_distr::Poisson;
 
 use crate::rng::{self, name_hash};
-use crate::scenario::{EngagementKind, Scenario, Scope};
+use crate::scenario::{EngagementKind, HOURS_PER_MONTH, Scenario, Scope};
 
 /// Largest mean number of events (drift events, roadmap projects) per month
 /// that is simulated: a guard against absurd inputs, far above any
 /// plausible value.
 pub const MAX_EVENTS_PER_MONTH: f64 = 100.0;
 
+/// How an engineer is engaged, as far as the month loop cares: the
+/// scenario's kind without its parameters (those are drawn into
+/// [`EngagementTrial`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contract {
+    /// Paid a salary for presence; the post is kept filled; resigns with
+    /// notice; severance on retirement.
+    Employee,
+    /// Paid by the hour for work done; called in by work; leaves when the
+    /// task is done and may return for the next.
+    Freelance,
+}
+
+impl Contract {
+    /// Whether pay follows the hours worked (freelance) rather than presence.
+    #[inline]
+    pub fn bills_hours(self) -> bool {
+        self == Contract::Freelance
+    }
+
+    /// Whether a vacancy is filled whether or not work is due (an employee's
+    /// post), rather than only when work calls someone in.
+    #[inline]
+    pub fn fills_vacancies(self) -> bool {
+        self == Contract::Employee
+    }
+
+    /// Whether the engineer leaves once the work that called them in is
+    /// done, and may be asked back for the next task.
+    #[inline]
+    pub fn finishes_tasks(self) -> bool {
+        self == Contract::Freelance
+    }
+}
+
 /// An engagement's parameters in one trial.
 #[derive(Debug, Clone)]
 pub struct EngagementTrial {
-    pub freelance: bool,
+    pub contract: Contract,
     pub scope: Scope,
     pub monitoring: bool,
     pub documentation: f64,
@@ -26,7 +61,8 @@ pub struct EngagementTrial {
     /// Engineer-months of work per month of presence.
     pub capacity: f64,
     /// Cost of one engineer-month of paid time (employee: monthly salary
-    /// with overhead and tools; freelancer: 160 hours at the hourly rate).
+    /// with overhead and tools; freelancer: `HOURS_PER_MONTH` hours at the
+    /// hourly rate).
     pub cost_per_month: f64,
     /// Freelance platform fee, a fraction of billings.
     pub platform_fee: f64,
@@ -46,6 +82,14 @@ pub struct EngagementTrial {
     pub severance: f64,
     /// Prefix of this trial's leaving stream (see `rng::stream_prefix`).
     pub leave_prefix: u64,
+}
+
+impl EngagementTrial {
+    /// Whether a retainer pays for a minimum of hours each live month.
+    #[inline]
+    pub fn on_retainer(&self) -> bool {
+        self.retainer > 0.0
+    }
 }
 
 /// Per-trial state shared by every strategy.
@@ -138,7 +182,7 @@ impl World {
         self.engagements.clear();
         for e in &sc.engagements {
             let mut t = EngagementTrial {
-                freelance: false,
+                contract: Contract::Employee,
                 scope: e.scope,
                 monitoring: e.monitoring,
                 documentation: v[e.documentation],
@@ -156,14 +200,14 @@ impl World {
             };
             match &e.kind {
                 EngagementKind::Freelance(f) => {
-                    t.freelance = true;
-                    t.capacity = v[f.max_hours_per_month] / 160.0;
-                    t.cost_per_month = 160.0 * v[f.hourly_rate];
+                    t.contract = Contract::Freelance;
+                    t.capacity = v[f.max_hours_per_month] / HOURS_PER_MONTH;
+                    t.cost_per_month = HOURS_PER_MONTH * v[f.hourly_rate];
                     t.platform_fee = v[f.platform_fee];
                     t.start_fee = v[f.engagement_fee];
                     t.leave_per_month = v[f.exit_per_month];
                     t.returns = v[f.returns_for_follow_up];
-                    t.retainer = v[f.retainer_hours_per_month] / 160.0;
+                    t.retainer = v[f.retainer_hours_per_month] / HOURS_PER_MONTH;
                 }
                 EngagementKind::Employee(p) => {
                     let salary = v[p.annual_salary];

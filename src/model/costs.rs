@@ -1,0 +1,185 @@
+//! The cost categories and the book that adds a trial's costs up by category.
+//!
+//! Every cost the model charges lands in exactly one of eleven categories, so
+//! the categories add up to the TCO (docs/MODEL.md section 8). Naming them
+//! with an enum, and indexing the book only by that enum, means a cost cannot
+//! be charged to a category that does not exist or to the wrong slot of an
+//! array; the order of the enum is the order of the CSV columns.
+
+use std::ops::{Index, IndexMut};
+
+use crate::scenario::WorkKind;
+
+/// A cost category, in the order of the CSV columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// Delivered build work.
+    Build,
+    /// Delivered roadmap work.
+    Roadmap,
+    /// Delivered maintenance work.
+    Maintenance,
+    /// Delivered repairs of detected drift.
+    Remediation,
+    /// Work redone.
+    Rework,
+    /// Time lost to missing context.
+    Context,
+    /// Paid time with no work (presence, retainers) and severance.
+    Idle,
+    /// Recruiting and engagement fees, platform fees.
+    Hiring,
+    /// Value lost while the live product is degraded.
+    Degradation,
+    /// Cost of launching after the target month.
+    Delay,
+    /// Work still due at the horizon, priced.
+    Unfinished,
+}
+
+impl Category {
+    /// Number of categories.
+    pub const COUNT: usize = 11;
+
+    /// Every category, in the order of the CSV columns.
+    pub const ALL: [Category; Category::COUNT] = [
+        Category::Build,
+        Category::Roadmap,
+        Category::Maintenance,
+        Category::Remediation,
+        Category::Rework,
+        Category::Context,
+        Category::Idle,
+        Category::Hiring,
+        Category::Degradation,
+        Category::Delay,
+        Category::Unfinished,
+    ];
+
+    /// The name of the category's CSV column.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Category::Build => "build",
+            Category::Roadmap => "roadmap",
+            Category::Maintenance => "maintenance",
+            Category::Remediation => "remediation",
+            Category::Rework => "rework",
+            Category::Context => "context",
+            Category::Idle => "idle",
+            Category::Hiring => "hiring",
+            Category::Degradation => "degradation",
+            Category::Delay => "delay",
+            Category::Unfinished => "unfinished",
+        }
+    }
+
+    /// The category of delivered work of `kind`.
+    #[inline]
+    pub const fn of_work(kind: WorkKind) -> Category {
+        match kind {
+            WorkKind::Remediation => Category::Remediation,
+            WorkKind::Build => Category::Build,
+            WorkKind::Maintenance => Category::Maintenance,
+            WorkKind::Roadmap => Category::Roadmap,
+        }
+    }
+}
+
+/// The names of the categories, in the order of the CSV columns.
+pub const CATEGORIES: [&str; Category::COUNT] = {
+    let mut names = [""; Category::COUNT];
+    let mut i = 0;
+    while i < Category::COUNT {
+        names[i] = Category::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// Costs by category: the cost book of one strategy in one trial.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Costs([f64; Category::COUNT]);
+
+impl Costs {
+    /// The costs in category order.
+    #[inline]
+    pub fn iter(&self) -> std::slice::Iter<'_, f64> {
+        self.0.iter()
+    }
+
+    /// The costs as an array in category order.
+    #[inline]
+    pub fn as_array(&self) -> &[f64; Category::COUNT] {
+        &self.0
+    }
+
+    /// The TCO: every category, less degradation and delay when business
+    /// impact is excluded. (Summed over all categories first, then the
+    /// business impact taken off, as the figures have always been computed.)
+    #[inline]
+    pub fn total(&self, include_business_impact: bool) -> f64 {
+        let all: f64 = self.0.iter().sum();
+        if include_business_impact {
+            all
+        } else {
+            all - self[Category::Degradation] - self[Category::Delay]
+        }
+    }
+}
+
+impl Index<Category> for Costs {
+    type Output = f64;
+
+    #[inline]
+    fn index(&self, c: Category) -> &f64 {
+        &self.0[c as usize]
+    }
+}
+
+impl IndexMut<Category> for Costs {
+    #[inline]
+    fn index_mut(&mut self, c: Category) -> &mut f64 {
+        &mut self.0[c as usize]
+    }
+}
+
+impl<'a> IntoIterator for &'a Costs {
+    type Item = &'a f64;
+    type IntoIter = std::slice::Iter<'a, f64>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_names_are_the_csv_columns_in_order() {
+        assert_eq!(CATEGORIES, Category::ALL.map(Category::name));
+        for (i, c) in Category::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{c:?} is out of place in Category::ALL");
+        }
+    }
+
+    #[test]
+    fn the_book_is_indexed_by_category() {
+        let mut costs = Costs::default();
+        costs[Category::Hiring] += 2.0;
+        costs[Category::Delay] += 5.0;
+        costs[Category::Build] += 1.0;
+        assert_eq!(costs.as_array()[7], 2.0);
+        assert_eq!(costs.iter().copied().collect::<Vec<_>>()[9], 5.0);
+        assert_eq!(costs.total(true), 8.0);
+        assert_eq!(costs.total(false), 3.0);
+    }
+
+    #[test]
+    fn delivered_work_is_charged_to_its_own_category() {
+        for kind in WorkKind::ALL {
+            assert_eq!(Category::of_work(kind).name(), kind.name());
+        }
+    }
+}
