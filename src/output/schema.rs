@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::Outcome;
+use crate::model::{Category, Outcome};
 use crate::stats::Summary;
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
 
@@ -386,22 +386,22 @@ impl CsvFile for TrialRecord<'static> {
 impl<'a> TrialRecord<'a> {
     /// The row of strategy `strategy`'s outcome `o` in trial `trial`.
     pub fn of(trial: u64, strategy: &'a str, o: &Outcome) -> Self {
-        let c = o.costs.map(Money);
+        let c = |k: Category| Money(o.costs[k]);
         TrialRecord {
             trial,
             strategy: Cow::Borrowed(strategy),
             total: Money(o.total),
-            build: c[0],
-            roadmap: c[1],
-            maintenance: c[2],
-            remediation: c[3],
-            rework: c[4],
-            context: c[5],
-            idle: c[6],
-            hiring: c[7],
-            degradation: c[8],
-            delay: c[9],
-            unfinished: c[10],
+            build: c(Category::Build),
+            roadmap: c(Category::Roadmap),
+            maintenance: c(Category::Maintenance),
+            remediation: c(Category::Remediation),
+            rework: c(Category::Rework),
+            context: c(Category::Context),
+            idle: c(Category::Idle),
+            hiring: c(Category::Hiring),
+            degradation: c(Category::Degradation),
+            delay: c(Category::Delay),
+            unfinished: c(Category::Unfinished),
             launch_month: o.launch_month,
             retired: u8::from(o.retired),
             months_degraded: o.months_degraded,
