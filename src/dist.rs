@@ -13,9 +13,11 @@ use crate::rng::StreamRng;
 
 /// z-score of the 90th percentile of the standard normal.
 pub const Z90: f64 = 1.281_551_565_544_600_4;
-/// z-score of the 95th percentile of the standard normal (the `{ low, high }`
-/// shorthand puts 5% of the mass below `low` and 5% above `high`).
-pub const Z95: f64 = 1.644_853_626_951_472_2;
+/// z-score of the 95th percentile of the standard normal, a one-sided
+/// quantile (the `{ low, high }` shorthand puts 5% of the mass below `low`
+/// and 5% above `high`). Not the two-sided 95% z of confidence intervals,
+/// which is `stats::analysis::Z95_TWO_SIDED`.
+pub const Z_P95: f64 = 1.644_853_626_951_472_2;
 
 /// How many times a truncated normal is redrawn before the draw is clamped
 /// into `[min, max]` (only reachable when the bounds hold almost no mass).
@@ -83,7 +85,7 @@ impl Dist {
     /// `low` and 5% above `high` (requires `0 < low < high`).
     pub fn low_high(low: f64, high: f64) -> Option<Dist> {
         let mu = (low.ln() + high.ln()) / 2.0;
-        let sigma = (high.ln() - low.ln()) / (2.0 * Z95);
+        let sigma = (high.ln() - low.ln()) / (2.0 * Z_P95);
         LogNormal::new(mu, sigma).ok().map(Dist::LogNormal)
     }
 

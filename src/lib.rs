@@ -31,6 +31,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod decide;
 pub mod dist;
 pub mod engine;
 pub mod model;

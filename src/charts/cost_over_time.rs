@@ -12,8 +12,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::format::money_tick;
 use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
+pub use crate::decide::Crossing;
+use crate::decide::{self, verdict};
 use crate::model::CATEGORIES;
 use crate::report::rundata::RunData;
+use crate::stats::analysis::crossovers;
 
 /// Cumulative cost of one strategy at the end of one month.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,64 +50,24 @@ pub fn cost_over_time_series(data: &RunData) -> Vec<Vec<CostPoint>> {
         .collect()
 }
 
-/// Where the median cumulative costs of two strategies part for good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Crossing {
-    /// The strategy whose median is lower at the horizon.
-    pub lower: usize,
-    /// The other one.
-    pub higher: usize,
-    /// The first month from which `lower` stays strictly below `higher`
-    /// until the horizon (1 when it is below throughout).
-    pub from_month: u32,
-}
-
 /// For every pair of strategies whose median cumulative costs differ at
-/// the horizon, the month from which the cheaper one stays below.
+/// the horizon, the month from which the cheaper one stays below: the run's
+/// crossovers (as crossover.csv holds them) read by
+/// [`decide::median_crossings`].
 pub fn median_crossings(data: &RunData) -> Vec<Crossing> {
-    let p50 = |s: usize| -> Vec<f64> {
-        (0..data.horizon as usize)
-            .map(|m| data.band(s, m).p50)
-            .collect()
-    };
-    let series: Vec<Vec<f64>> = (0..data.strategies.len()).map(p50).collect();
-    let mut out = Vec::new();
-    for a in 0..series.len() {
-        for b in a + 1..series.len() {
-            // The first month (0-based, as in crossover.csv) from which one
-            // stays above the other to the horizon.
-            let (lower, higher, from) = match (
-                crate::stats::analysis::crossover(&series[b], &series[a]),
-                crate::stats::analysis::crossover(&series[a], &series[b]),
-            ) {
-                (Some(m), _) => (a, b, m),
-                (_, Some(m)) => (b, a, m),
-                _ => continue,
-            };
-            out.push(Crossing {
-                lower,
-                higher,
-                from_month: from as u32 + 1,
-            });
-        }
-    }
-    out
+    let crossovers = crossovers(&data.monthly, data.strategies.len(), data.horizon as usize);
+    decide::median_crossings(&crossovers)
 }
 
-/// The crossing of the two strategies with the lowest median at the
-/// horizon, if they part for good after the first month.
+/// The crossing of the two strategies with the lowest median cumulative
+/// cost at the horizon (from monthly.csv), if they part for good after the
+/// first month.
 pub fn leaders_crossing(data: &RunData) -> Option<Crossing> {
     let h = data.horizon as usize;
-    let mut order: Vec<usize> = (0..data.strategies.len()).collect();
-    order.sort_by(|a, b| {
-        data.band(*a, h - 1)
-            .p50
-            .total_cmp(&data.band(*b, h - 1).p50)
-    });
-    let (a, b) = (*order.first()?, *order.get(1)?);
-    median_crossings(data)
-        .into_iter()
-        .find(|c| c.lower == a && c.higher == b && c.from_month > 1)
+    let at_horizon: Vec<f64> = (0..data.strategies.len())
+        .map(|s| data.band(s, h - 1).p50)
+        .collect();
+    decide::leaders_crossing(&median_crossings(data), &at_horizon)
 }
 
 /// The label of the target launch month: fixed, or the median of its
@@ -225,10 +188,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         // At the top, under the target launch label's row, where the
         // cumulative curves (rising from zero) leave room.
         let font = style::text(ANNOTATION_SIZE, MUTED).pos(Pos::new(anchor, VPos::Top));
-        let label = format!(
-            "{} cheaper than {} from month {} on",
-            data.strategies[c.lower], data.strategies[c.higher], c.from_month
-        );
+        let label = verdict::crossing_label(&c, &data.strategies);
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, top)) + Text::new(label, (dx, 30), font),
         ))?;

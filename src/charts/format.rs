@@ -1,6 +1,6 @@
 //! Number formats shared by the charts and the HTML report.
 
-pub use crate::report::terminal::short_money;
+pub use crate::decide::format::{percent, short_money, thousands};
 
 /// A money tick label: `$0`, `$250k`, `$1.5M` (no trailing zeros, so axis
 /// labels stay short).
@@ -20,24 +20,6 @@ pub fn money_tick(x: f64) -> String {
 /// A fraction as a percentage tick: `0%`, `2.5%`, `100%`.
 pub fn percent_tick(fraction: f64) -> String {
     format!("{}%", trim(100.0 * fraction, 1))
-}
-
-/// A fraction as a percentage with one decimal: `28.9%`.
-pub fn percent(fraction: f64) -> String {
-    format!("{:.1}%", 100.0 * fraction)
-}
-
-/// An integer with thousands separators: `10,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `v` with at most `decimals` decimals and no trailing zeros.
@@ -72,13 +54,5 @@ mod tests {
         assert_eq!(money_tick(-800.0), "-$800");
         assert_eq!(percent_tick(0.025), "2.5%");
         assert_eq!(percent_tick(1.0), "100%");
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -28,10 +28,10 @@ pub struct SweepData {
 }
 
 impl SweepData {
-    /// The strategy with the lowest median at point `i` (ties: first).
+    /// The strategy with the lowest median at point `i` (ties: first), as
+    /// [`crate::decide::best_by_median`] ranks it.
     pub fn best(&self, i: usize) -> usize {
-        let s = &self.points[i];
-        (0..s.len()).fold(0, |b, k| if s[k].p50 < s[b].p50 { k } else { b })
+        crate::decide::best_by_median(&self.points[i])
     }
 }
 

@@ -9,12 +9,15 @@ use clap::Args;
 
 use super::{CliError, Loaded, signals};
 use crate::charts::{self, Formats, sweep::SweepData};
+use crate::decide::best_by_median;
+use crate::decide::format::swept_value;
+use crate::decide::verdict::sweep_statement;
 use crate::engine::RunPlan;
 use crate::output::StagedDir;
 use crate::output::schema::{Money, Prob};
 use crate::pipeline;
 use crate::scenario::{self, Scenario};
-use crate::stats::{Summary, analysis};
+use crate::stats::Summary;
 
 /// Most points a sweep may have.
 pub const LIMIT_POINTS: usize = 10_000;
@@ -165,61 +168,6 @@ fn points(axes: &[Axis]) -> Vec<Vec<f64>> {
             .flat_map(|p| a.values.iter().map(move |v| [p.clone(), vec![*v]].concat()))
             .collect()
     })
-}
-
-fn fmt_value(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
-}
-
-/// The sentence saying where the strategy with the lowest median changes
-/// along one axis.
-pub fn flip_statement(key: &str, values: &[f64], best: &[usize], names: &[String]) -> String {
-    let flips = analysis::flips(values, best);
-    let Some(first) = best.first() else {
-        return String::new();
-    };
-    let last = values.len() - 1;
-    if flips.is_empty() {
-        return format!(
-            "{} has the lowest median TCO across the whole range of {key} swept ({} to {}).",
-            names[*first],
-            fmt_value(values[0]),
-            fmt_value(values[last])
-        );
-    }
-    let mut parts = Vec::new();
-    let mut start = values[0];
-    let mut who = *first;
-    for (v, _, new) in &flips {
-        let end = values[values
-            .iter()
-            .position(|x| x == v)
-            .unwrap_or(1)
-            .saturating_sub(1)];
-        parts.push(if start == end {
-            format!("{} at {}", names[who], fmt_value(start))
-        } else {
-            format!(
-                "{} from {} to {}",
-                names[who],
-                fmt_value(start),
-                fmt_value(end)
-            )
-        });
-        start = *v;
-        who = *new;
-    }
-    parts.push(format!(
-        "{} from {} on (to {}, the largest value swept)",
-        names[who],
-        fmt_value(start),
-        fmt_value(values[last])
-    ));
-    format!("Lowest median TCO by {key}: {}.", parts.join("; "))
 }
 
 pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
@@ -420,7 +368,7 @@ fn emit_jobs(
         jobs.push_str(&cmd);
         jobs.push('\n');
         let mut rec = vec![(i + 1).to_string()];
-        rec.extend(p.iter().map(|v| fmt_value(*v)));
+        rec.extend(p.iter().map(|v| swept_value(*v)));
         rec.extend([scenario.display().to_string(), out.display().to_string()]);
         index
             .write_record(&rec)
@@ -439,37 +387,14 @@ fn emit_jobs(
     Ok(())
 }
 
-fn best_by_median(sums: &[Summary]) -> usize {
-    let mut best = 0;
-    for (i, s) in sums.iter().enumerate() {
-        if s.p50 < sums[best].p50 {
-            best = i;
-        }
-    }
-    best
-}
-
 /// Plain statements of where the best strategy flips.
 fn statements(axes: &[Axis], table: &[(Vec<f64>, Vec<Summary>)], names: &[String]) -> String {
-    if axes.len() == 1 {
-        let best: Vec<usize> = table.iter().map(|(_, s)| best_by_median(s)).collect();
-        return flip_statement(&axes[0].key, &axes[0].values, &best, names);
-    }
-    let n2 = axes[1].values.len();
-    let mut lines = Vec::new();
-    for (i, v1) in axes[0].values.iter().enumerate() {
-        let best: Vec<usize> = table[i * n2..(i + 1) * n2]
-            .iter()
-            .map(|(_, s)| best_by_median(s))
-            .collect();
-        lines.push(format!(
-            "With {} = {}: {}",
-            axes[0].key,
-            fmt_value(*v1),
-            flip_statement(&axes[1].key, &axes[1].values, &best, names)
-        ));
-    }
-    lines.join("\n")
+    let best: Vec<usize> = table.iter().map(|(_, s)| best_by_median(s)).collect();
+    let axes: Vec<(&str, &[f64])> = axes
+        .iter()
+        .map(|a| (a.key.as_str(), a.values.as_slice()))
+        .collect();
+    sweep_statement(&axes, &best, names)
 }
 
 fn write_sweep_csv(
@@ -496,7 +421,7 @@ fn write_sweep_csv(
     w.write_record(&header)?;
     for (p, sums) in table {
         for s in sums {
-            let mut rec: Vec<String> = p.iter().map(|v| fmt_value(*v)).collect();
+            let mut rec: Vec<String> = p.iter().map(|v| swept_value(*v)).collect();
             rec.push(s.strategy.clone());
             rec.push(s.trials.to_string());
             rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| Money(x).to_string()));
@@ -542,24 +467,5 @@ mod tests {
         assert!(out.contains("b = 0.5"), "{out}");
         assert!(set_key(t, "a.c", 3.0).unwrap().contains("c = 3"));
         assert!(set_key(t, "z.b", 1.0).unwrap_err().contains("no table `z`"));
-    }
-
-    #[test]
-    fn states_where_the_best_strategy_flips() {
-        let names = vec!["Freelance".to_string(), "Dedicated engineer".to_string()];
-        let s = flip_statement(
-            "simulation.horizon_months",
-            &[3.0, 6.0, 12.0, 18.0, 24.0],
-            &[0, 0, 0, 1, 1],
-            &names,
-        );
-        assert_eq!(
-            s,
-            "Lowest median TCO by simulation.horizon_months: Freelance from 3 to 12; Dedicated engineer from 18 on (to 24, the largest value swept)."
-        );
-        let s = flip_statement("k", &[1.0, 2.0], &[1, 1], &names);
-        assert!(
-            s.starts_with("Dedicated engineer has the lowest median TCO across the whole range")
-        );
     }
 }

@@ -2,18 +2,34 @@
 //! paired comparison of the two leaders, Monte Carlo precision, and the
 //! inputs that most decide the choice. Built from a run directory's
 //! analysis files (comparison.csv, precision.csv, sensitivity.csv).
+//!
+//! The leaders and the sentences come from [`crate::decide`]; this module
+//! only picks the run's figures and sets the sentences in HTML.
 
 use std::fmt::Write as _;
 
-use crate::charts::format::{percent, short_money};
+use crate::decide::verdict::{self, PairDifference, Span};
+use crate::decide::{Ranking, widest_relative_half_width};
 use crate::report::html::escape;
 use crate::report::rundata::RunData;
 
 /// The two strategies with the lowest median TCO (ties by scenario order).
 pub fn leaders(data: &RunData) -> Option<(usize, usize)> {
-    let mut order: Vec<usize> = (0..data.summary.len()).collect();
-    order.sort_by(|a, b| data.summary[*a].p50.total_cmp(&data.summary[*b].p50));
-    (order.len() >= 2).then(|| (order[0], order[1]))
+    Ranking::of(&data.summary).leaders()
+}
+
+/// A sentence in HTML: the program's words as they are, names escaped,
+/// emphasis in bold, keys and commands as code.
+fn html(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Text(t) => t.clone(),
+            Span::Name(t) => escape(t),
+            Span::Strong(t) => format!("<b>{}</b>", escape(t)),
+            Span::Code(t) => format!("<code>{}</code>", escape(t)),
+        })
+        .collect()
 }
 
 /// "How sure": the leaders compared trial by trial, and the precision of
@@ -23,44 +39,28 @@ pub fn how_sure(data: &RunData) -> Option<String> {
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = String::from("<ul>\n");
     if let Some(c) = data.comparison(a, b) {
-        let _ = writeln!(
-            out,
-            "<li>Trial by trial (both strategies in the same simulated world), <b>{}</b> is cheaper than {} in {} of trials and ties in {}.</li>",
-            escape(na),
-            escape(nb),
-            percent(c.prob_a_cheaper),
-            percent(c.prob_tie)
-        );
-        let sure = if c.ci_high < 0.0 {
-            "so on average it is cheaper, beyond Monte Carlo noise"
-        } else if c.ci_low > 0.0 {
-            "so on average it is dearer, beyond Monte Carlo noise, even though its median is lower"
-        } else {
-            "an interval that includes zero: on average the two cannot be told apart at this number of trials"
+        let d = PairDifference {
+            mean: c.mean,
+            ci_low: c.ci_low,
+            ci_high: c.ci_high,
+            p50: c.p50,
+            prob_a_cheaper: c.prob_a_cheaper,
+            prob_tie: c.prob_tie,
         };
-        let _ = writeln!(
-            out,
-            "<li>Mean difference {} − {}: {} (95% interval {} to {}), {sure}; median difference {}.</li>",
-            escape(na),
-            escape(nb),
-            short_money(c.mean),
-            short_money(c.ci_low),
-            short_money(c.ci_high),
-            short_money(c.p50)
-        );
+        for sentence in [
+            verdict::trial_by_trial(na, nb, &d),
+            verdict::mean_difference(na, nb, &d),
+        ] {
+            let _ = writeln!(out, "<li>{}</li>", html(&sentence));
+        }
     }
     if data.mean_se.len() == data.summary.len() {
-        let worst = data
-            .summary
-            .iter()
-            .zip(&data.mean_se)
-            .map(|(s, se)| 1.959964 * se / s.mean.abs().max(1e-9))
-            .fold(0.0, f64::max);
+        let means: Vec<f64> = data.summary.iter().map(|s| s.mean).collect();
+        let widest = widest_relative_half_width(&means, &data.mean_se);
         let _ = writeln!(
             out,
-            "<li>With {} trials every strategy's mean is known to within ±{} (95%); precision.csv gives the standard error of each mean and of P10, P50 and P90. <code>tcosim run --precision 0.01</code> runs until every mean is within ±1%.</li>",
-            data.trials,
-            percent(worst)
+            "<li>{}</li>",
+            html(&verdict::precision_sentence(data.trials, widest))
         );
     }
     out.push_str("</ul>\n");
@@ -74,33 +74,19 @@ pub fn what_would_change(data: &RunData) -> Option<String> {
     let (target, rows) = data.difference_drivers()?;
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = format!(
-        "<p>The three inputs that most decide between <b>{}</b> and <b>{}</b> (rank correlation of each input with the difference {}, across the run's own trials; the sensitivity chart shows the top 12):</p>\n<ol>\n",
-        escape(na),
-        escape(nb),
-        escape(&target)
+        "<p>{}</p>\n<ol>\n",
+        html(&verdict::drivers_intro(na, nb, &target))
     );
     for (key, rho) in rows.iter().take(3) {
-        let (who, how) = if *rho >= 0.0 {
-            (na, "more")
-        } else {
-            (nb, "more")
-        };
-        let other = if who == na { nb } else { na };
         let _ = writeln!(
             out,
-            "<li><code>{}</code> (rho {rho:+.2}): the higher it is, the {how} {} costs relative to {}.</li>",
-            escape(key),
-            escape(who),
-            escape(other)
+            "<li>{}</li>",
+            html(&verdict::driver(key, *rho, na, nb))
         );
     }
     out.push_str("</ol>\n");
     if let Some((key, _)) = rows.first() {
-        let _ = writeln!(
-            out,
-            "<p>To see where the choice flips, fix it at a range of values: <code>tcosim sweep SCENARIO --set {}=...</code> (or <code>simulation.horizon_months=3..60:3</code> for the project's length).</p>",
-            escape(key)
-        );
+        let _ = writeln!(out, "<p>{}</p>", html(&verdict::sweep_hint(key)));
     }
     Some(out)
 }

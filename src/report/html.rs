@@ -5,18 +5,19 @@
 //!
 //! The verdict is computed from the run's data (medians, shares of trials
 //! in which each strategy is cheapest, spreads, where the median
-//! cumulative costs cross), never written in advance. Every text that comes
-//! from a scenario is escaped.
+//! cumulative costs cross), never written in advance: its sentences come
+//! from [`crate::decide::verdict`], and this module only escapes and wraps
+//! them. Every text that comes from a scenario is escaped.
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use crate::charts::format::{percent, short_money, thousands};
 use crate::charts::{Chart, median_crossings, style};
+use crate::decide::format::{percent, short_money, thousands};
+use crate::decide::{best_by_median, verdict};
 use crate::report::rundata::RunData;
 use crate::scenario::{Scenario, Until};
-use crate::stats::Summary;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -138,138 +139,26 @@ fn extra_sections(out: &mut String, extra: &[(String, String)]) {
     }
 }
 
-/// Index of the strategy with the lowest median.
-fn lowest_median(summary: &[Summary]) -> usize {
-    (0..summary.len())
-        .min_by(|a, b| summary[*a].p50.total_cmp(&summary[*b].p50))
-        .unwrap_or(0)
-}
-
-/// P90 / P10 as text, or `n/a` when P10 is not positive.
-fn ratio(s: &Summary) -> String {
-    if s.p10 > 0.0 {
-        format!("{:.1}×", s.p90 / s.p10)
-    } else {
-        "n/a".to_string()
-    }
-}
-
-/// The headline: which strategy has the lowest median TCO and by how much.
+/// The headline: which strategy has the lowest median TCO and by how much
+/// (not escaped); see [`verdict::headline`].
 pub fn headline(data: &RunData) -> String {
-    let sm = &data.summary;
-    let best = lowest_median(sm);
-    let b = &sm[best];
-    let months = data.horizon;
-    let Some(second) = (0..sm.len())
-        .filter(|i| *i != best)
-        .min_by(|a, c| sm[*a].p50.total_cmp(&sm[*c].p50))
-    else {
-        return format!(
-            "{} has a median total cost of {} over {months} months.",
-            b.strategy,
-            short_money(b.p50)
-        );
-    };
-    let s = &sm[second];
-    let gap = s.p50 - b.p50;
-    let rel = if s.p50 > 0.0 { gap / s.p50 } else { 0.0 };
-    let mut text = format!(
-        "{} has the lowest median total cost: {} over {months} months, {} ({}) below {} at {}.",
-        b.strategy,
-        short_money(b.p50),
-        short_money(gap),
-        percent(rel),
-        s.strategy,
-        short_money(s.p50)
-    );
-    let spread = (b.p90 - b.p10).min(s.p90 - s.p10);
-    if spread > 0.0 && gap < 0.1 * spread {
-        text.push_str(" The gap is small next to the spread of outcomes: treat the two as close.");
-    }
-    text
+    verdict::headline(&data.summary, data.horizon)
 }
 
-/// The verdict in plain sentences (not escaped), after the headline.
+/// The verdict in plain sentences (not escaped), after the headline; see
+/// [`verdict::verdict`].
 pub fn verdict(data: &RunData) -> Vec<String> {
-    let sm = &data.summary;
-    let mut out = Vec::new();
-    if sm.len() < 2 {
-        return out;
-    }
-    let best = lowest_median(sm);
-    let by_mean = (0..sm.len())
-        .min_by(|a, b| sm[*a].mean.total_cmp(&sm[*b].mean))
-        .unwrap_or(0);
-    if by_mean != best {
-        out.push(format!(
-            "By the mean, which weighs the costly tail more, {} is lowest at {} (against {} for {}).",
-            sm[by_mean].strategy,
-            short_money(sm[by_mean].mean),
-            short_money(sm[best].mean),
-            sm[best].strategy
-        ));
-    }
-
-    let mut wins: Vec<&Summary> = sm.iter().collect();
-    wins.sort_by(|a, b| b.prob_cheapest.total_cmp(&a.prob_cheapest));
-    let list: Vec<String> = wins
-        .iter()
-        .map(|s| format!("{} in {}", s.strategy, percent(s.prob_cheapest)))
-        .collect();
-    out.push(format!(
-        "Cheapest in the same simulated world (every strategy faces the same project, drift and luck in a trial): {} of trials.",
-        list.join(", ")
-    ));
-
-    let mut spread: Vec<&Summary> = sm.iter().collect();
-    spread.sort_by(|a, b| (a.p90 - a.p10).total_cmp(&(b.p90 - b.p10)));
-    let (narrow, wide) = (spread[0], spread[spread.len() - 1]);
-    out.push(format!(
-        "Most predictable: {}, whose middle 80% of outcomes (P10 to P90) spans {} (from {} to {}; P90 is {} P10). \
-         Least predictable: {}, spanning {} (from {} to {}; {}).",
-        narrow.strategy,
-        short_money(narrow.p90 - narrow.p10),
-        short_money(narrow.p10),
-        short_money(narrow.p90),
-        ratio(narrow),
-        wide.strategy,
-        short_money(wide.p90 - wide.p10),
-        short_money(wide.p10),
-        short_money(wide.p90),
-        ratio(wide)
-    ));
-    let worst = (0..sm.len())
-        .max_by(|a, b| sm[*a].cvar95.total_cmp(&sm[*b].cvar95))
-        .unwrap_or(0);
-    out.push(format!(
-        "In the worst 5% of trials, {} costs {} on average, the heaviest tail.",
-        sm[worst].strategy,
-        short_money(sm[worst].cvar95)
-    ));
-
-    out
+    verdict::verdict(&data.summary)
 }
 
 /// Where the median cumulative costs cross for good, in order of month (not
 /// escaped); empty when they never cross.
 pub fn crossings(data: &RunData) -> Vec<String> {
-    let mut c: Vec<_> = median_crossings(data)
-        .into_iter()
-        .filter(|c| c.from_month > 1)
-        .collect();
-    c.sort_by_key(|c| (c.from_month, c.lower, c.higher));
-    c.iter()
-        .map(|c| {
-            format!(
-                "{}'s median cumulative cost stays below {}'s from month {} on.",
-                data.strategies[c.lower], data.strategies[c.higher], c.from_month
-            )
-        })
-        .collect()
+    verdict::crossing_sentences(&median_crossings(data), &data.strategies)
 }
 
 fn summary_table(out: &mut String, data: &RunData) {
-    let best = lowest_median(&data.summary);
+    let best = best_by_median(&data.summary);
     out.push_str(
         "<table>\n<tr><th>Strategy</th><th>Mean</th><th>P10</th><th>P50 (median)</th><th>P90</th>\
          <th>P(cheapest)</th><th>CVaR95</th><th>P90 − P10</th><th>P90 / P10</th></tr>\n",
@@ -288,7 +177,7 @@ fn summary_table(out: &mut String, data: &RunData) {
             percent(s.prob_cheapest),
             short_money(s.cvar95),
             short_money(s.p90 - s.p10),
-            ratio(s)
+            verdict::spread_ratio(s)
         );
     }
     out.push_str(
@@ -390,11 +279,9 @@ pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<Strin
     if data.strategies.len() > 1 {
         let cross = crossings(data);
         if cross.is_empty() {
-            out.push_str("<li>The median cumulative costs never cross: the order of the first month holds to the horizon.</li>\n");
+            let _ = writeln!(out, "<li>{}</li>", escape(verdict::NO_CROSSING));
         } else {
-            out.push_str(
-                "<li>Month by month (the cumulative cost chart), the medians part for good:<ul>\n",
-            );
+            let _ = writeln!(out, "<li>{}<ul>", escape(verdict::CROSSINGS_INTRO));
             for c in cross {
                 let _ = writeln!(out, "<li>{}</li>", escape(&c));
             }
@@ -452,47 +339,25 @@ pub fn render_compare_report(
     let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
     out.push_str("<ul class=\"verdict\">\n");
     for (label, r) in runs {
-        let best = &r.summary[lowest_median(&r.summary)];
         let _ = writeln!(
             out,
-            "<li><strong>{}</strong> ({}; {} trials, {} months, seed {}): lowest median {}, {}.</li>",
+            "<li><strong>{}</strong> {}</li>",
             escape(label),
-            escape(&r.name),
-            thousands(r.trials),
-            r.horizon,
-            r.seed,
-            escape(&best.strategy),
-            short_money(best.p50)
+            escape(&verdict::compare_line(
+                &r.name, r.trials, r.horizon, r.seed, &r.summary
+            ))
         );
     }
     out.push_str("</ul>\n");
     if let Some(((base_label, base), rest)) = runs.split_first() {
         for (label, r) in rest {
-            let moves: Vec<String> = r
-                .summary
-                .iter()
-                .filter_map(|s| {
-                    let b = base.summary.iter().find(|x| x.strategy == s.strategy)?;
-                    let change = if b.p50 != 0.0 {
-                        format!(" ({:+.1}%)", 100.0 * (s.p50 - b.p50) / b.p50)
-                    } else {
-                        String::new()
-                    };
-                    Some(format!(
-                        "{} {} → {}{change}",
-                        s.strategy,
-                        short_money(b.p50),
-                        short_money(s.p50)
-                    ))
-                })
-                .collect();
-            if !moves.is_empty() {
+            if let Some(moves) = verdict::median_moves(&base.summary, &r.summary) {
                 let _ = writeln!(
                     out,
                     "<p>Medians from {} to {}: {}.</p>",
                     escape(base_label),
                     escape(label),
-                    escape(&moves.join("; "))
+                    escape(&moves)
                 );
             }
         }

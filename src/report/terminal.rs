@@ -1,19 +1,7 @@
 //! The summary table printed after a run.
 
+use crate::decide::format::{percent, short_money};
 use crate::stats::Summary;
-
-/// Money in a short form: $950, $12.3k, $1.25M.
-pub fn short_money(x: f64) -> String {
-    let a = x.abs();
-    let sign = if x < 0.0 { "-" } else { "" };
-    if a >= 1e6 {
-        format!("{sign}${:.2}M", a / 1e6)
-    } else if a >= 1e3 {
-        format!("{sign}${:.1}k", a / 1e3)
-    } else {
-        format!("{sign}${a:.0}")
-    }
-}
 
 /// The table: per strategy mean, P10, P50, P90 and P(cheapest).
 pub fn summary_table(rows: &[Summary]) -> String {
@@ -27,7 +15,7 @@ pub fn summary_table(rows: &[Summary]) -> String {
                 short_money(s.p10),
                 short_money(s.p50),
                 short_money(s.p90),
-                format!("{:.1}%", 100.0 * s.prob_cheapest),
+                percent(s.prob_cheapest),
             ]
         })
         .collect();
@@ -61,16 +49,4 @@ pub fn summary_table(rows: &[Summary]) -> String {
         out.push_str(&line(r.each_ref().map(|s| s.as_str())));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_money_reads_as_k_and_m() {
-        assert_eq!(short_money(950.0), "$950");
-        assert_eq!(short_money(12_345.0), "$12.3k");
-        assert_eq!(short_money(1_250_000.0), "$1.25M");
-    }
 }

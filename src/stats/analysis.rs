@@ -22,8 +22,19 @@ use super::Totals;
 use super::totals::InputDraws;
 use super::{MonthBand, Summary, prob_cheapest, quantile_sorted, quantiles_unsorted};
 
-/// The two-sided 95% standard normal quantile, used by every interval here.
-pub const Z95: f64 = 1.959964;
+/// The two-sided 95% standard normal quantile (the 97.5th percentile of
+/// the standard normal), used by every 95% interval of the crate. Not to be
+/// confused with `dist::Z_P95`, the one-sided 95th percentile.
+pub const Z95_TWO_SIDED: f64 = 1.959964;
+
+/// The half-width of a normal 95% interval around an estimate whose
+/// standard deviation is `sd`: `Z95_TWO_SIDED * sd`. Every half-width of
+/// the crate (paired differences, means, the report's precision line) is
+/// this product; divide the result, never `sd` first, so the figures keep
+/// their bits.
+pub fn half_width95(sd: f64) -> f64 {
+    Z95_TWO_SIDED * sd
+}
 
 /// Mean and sample standard deviation (n - 1; 0 when n < 2), summed in order.
 fn mean_sd(data: &[f64]) -> (f64, f64) {
@@ -106,7 +117,7 @@ pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
                 }
             }
             let (mean, sd) = mean_sd(&diff);
-            let half = Z95 * sd / (n as f64).sqrt();
+            let half = half_width95(sd) / (n as f64).sqrt();
             let median = quantiles_unsorted(&mut diff, &[0.5])[0];
             out.push(PairComparison {
                 a,
@@ -190,7 +201,7 @@ impl Precision {
 /// `1.959964 * se / |mean|`: 0.01 means the mean is known to within 1%.
 /// When the mean is 0 this is 0 if `se` is 0 too, and infinite otherwise.
 pub fn relative_half_width(mean: f64, se: f64) -> f64 {
-    let half = Z95 * se;
+    let half = half_width95(se);
     if half == 0.0 {
         0.0
     } else if mean == 0.0 {
@@ -207,7 +218,7 @@ pub fn quantile_estimate(sorted: &[f64], p: f64) -> QuantileEstimate {
     let n = sorted.len();
     let estimate = quantile_sorted(sorted, p);
     let nf = n as f64;
-    let spread = Z95 * (nf * p * (1.0 - p)).max(0.0).sqrt();
+    let spread = half_width95((nf * p * (1.0 - p)).max(0.0).sqrt());
     let last = (n - 1) as f64;
     let index = |x: f64| x.round().clamp(0.0, last) as usize;
     let (lo, hi) = (
@@ -217,7 +228,7 @@ pub fn quantile_estimate(sorted: &[f64], p: f64) -> QuantileEstimate {
     QuantileEstimate {
         p,
         estimate,
-        se: (hi - lo) / (2.0 * Z95),
+        se: (hi - lo) / (2.0 * Z95_TWO_SIDED),
         ci_low: lo.min(estimate),
         ci_high: hi.max(estimate),
     }
@@ -242,8 +253,8 @@ pub fn precision(r: &Totals) -> Vec<Precision> {
                 trials: n,
                 mean,
                 mean_se,
-                mean_ci_low: mean - Z95 * mean_se,
-                mean_ci_high: mean + Z95 * mean_se,
+                mean_ci_low: mean - half_width95(mean_se),
+                mean_ci_high: mean + half_width95(mean_se),
                 p10: quantile_estimate(&v, 0.10),
                 p50: quantile_estimate(&v, 0.50),
                 p90: quantile_estimate(&v, 0.90),
@@ -261,10 +272,10 @@ pub fn wilson(successes: f64, n: usize) -> (f64, f64) {
     }
     let nf = n as f64;
     let p = (successes / nf).clamp(0.0, 1.0);
-    let z2 = Z95 * Z95;
+    let z2 = Z95_TWO_SIDED * Z95_TWO_SIDED;
     let denom = 1.0 + z2 / nf;
     let center = (p + z2 / (2.0 * nf)) / denom;
-    let half = Z95 / denom * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    let half = Z95_TWO_SIDED / denom * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
     // At p = 0 (or 1) the lower (upper) end is exactly 0 (1); rounding
     // would otherwise leave it a hair inside.
     let lo = if p == 0.0 {
@@ -336,17 +347,10 @@ pub fn cheapest_settled(r: &Totals) -> Settled {
             ci_high,
         }
     };
-    // The first index with the highest share, skipping `skip`.
-    let best = |skip: Option<usize>| {
-        (0..n_s)
-            .filter(|&s| Some(s) != skip)
-            .fold(None, |acc: Option<usize>, s| match acc {
-                Some(b) if shares[b] >= shares[s] => Some(b),
-                _ => Some(s),
-            })
-    };
-    let leader = best(None).map(share).expect("at least one strategy");
-    let runner_up = best(Some(leader.strategy)).map(share);
+    // Highest share first, equal shares in scenario order.
+    let order = super::ranking::highest_first(&shares);
+    let leader = share(order[0]);
+    let runner_up = order.get(1).map(|&s| share(s));
     let settled = runner_up
         .as_ref()
         .is_none_or(|ru| leader.ci_low > ru.ci_high);
@@ -541,14 +545,6 @@ impl Sensitivity {
     }
 }
 
-/// The indices of the strategies with the lowest and next lowest median,
-/// ties broken by scenario order.
-fn lowest_two(summaries: &[Summary]) -> Option<(usize, usize)> {
-    let mut idx: Vec<usize> = (0..summaries.len()).collect();
-    idx.sort_by(|&a, &b| summaries[a].p50.total_cmp(&summaries[b].p50));
-    (idx.len() >= 2).then(|| (idx[0], idx[1]))
-}
-
 /// Trials used for the sensitivity (the first ones of the run): enough for
 /// a standard error of rho of about 0.002.
 pub const SENSITIVITY_TRIALS: usize = 200_000;
@@ -573,7 +569,9 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
     let n = r.n_trials().min(SENSITIVITY_TRIALS);
     let k_n = inputs.names().len();
     assert_eq!(summaries.len(), n_s, "one summary per strategy is needed");
-    let difference = lowest_two(summaries);
+    // The two strategies with the lowest median, ranked as every output
+    // ranks them.
+    let difference = super::ranking::Ranking::of(summaries).leaders();
 
     let mut targets: Vec<String> = r.strategies().to_vec();
     let mut columns: Vec<Vec<f64>> = (0..n_s)

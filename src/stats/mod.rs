@@ -6,6 +6,7 @@
 pub mod aggregates;
 pub mod analysis;
 pub mod exact;
+pub mod ranking;
 pub mod sketch;
 pub mod totals;
 
