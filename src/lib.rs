@@ -18,18 +18,17 @@
 //!    never sees an engine type.
 //! 6. [`engine`]: trials in parallel, folded in order; hands each trial's
 //!    outcomes to a [`engine::TrialSink`] and returns [`Results`].
-//! 7. `decide`: the one ranking, crossover and precision reading, and the
+//! 7. [`decide`]: the one ranking, crossover and precision reading, and the
 //!    verdict sentences, from plain statistics.
 //! 8. [`output`]: one schema per file, the typed manifest, shard
 //!    directories, the staged output directory, and the run directory read
 //!    back for presentation.
-//! 9. `present`: the terminal table, the HTML report and the charts, drawn
+//! 9. [`present`]: the terminal table, the HTML report and the charts, drawn
 //!    from a run directory's data.
 //! 10. [`pipeline`]: a checked run plan -> a whole results directory (used
 //!     by `run`, `merge` and `sweep`).
 //! 11. [`cli`]: raw arguments -> checked plan -> a pipeline call -> printing.
 
-pub mod charts;
 pub mod cli;
 pub mod decide;
 pub mod dist;
@@ -37,7 +36,7 @@ pub mod engine;
 pub mod model;
 pub mod output;
 pub mod pipeline;
-pub mod report;
+pub mod present;
 pub mod rng;
 pub mod scenario;
 pub mod stats;

@@ -13,18 +13,18 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 
-use crate::charts::{self, Formats};
 use crate::engine::{self, Results, RunError, RunPlan};
 use crate::output::manifest::{Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
 use crate::output::rundata::RunData;
 use crate::output::schema::Money;
 use crate::output::{self, StagedDir, csv::TrialsFile};
+use crate::present::charts::{self, Formats};
 
 /// Checks that shard directories belong together; see [`output::shard::check_shards`].
 pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
     output::shard::check_shards(dirs).map_err(Failure::Input)
 }
-use crate::report::{decision, html};
+use crate::present::{decision, html};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary, analysis};
 

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
-use tcosim::charts::{self, Chart, breakdown_bars, cost_over_time_series, distribution_bins};
 use tcosim::model::CATEGORIES;
-use tcosim::report::html::{escape, render_compare_report, render_report};
-use tcosim::report::rundata::RunData;
+use tcosim::output::rundata::RunData;
+use tcosim::present::charts::{
+    self, Chart, breakdown_bars, cost_over_time_series, distribution_bins,
+};
+use tcosim::present::html::{escape, render_compare_report, render_report};
 
 const TRIALS: u64 = 400;
 

@@ -48,24 +48,32 @@ fn module_of(src: &Path, file: &Path) -> String {
     name.trim_end_matches(".rs").to_string()
 }
 
-/// Every module named by `crate::NAME` in code (comments skipped).
+/// Every module named by `crate::NAME` (or `crate::{A, B::x}`) in code;
+/// comments are skipped.
 fn crate_refs(line: &str) -> Vec<String> {
     let code = line.split("//").next().unwrap_or_default();
-    code.match_indices("crate::")
-        .filter(|(i, _)| {
-            // `tcosim::crate::` does not occur; skip identifiers ending in
-            // "crate" such as `my_crate::`.
-            *i == 0
-                || !code.as_bytes()[i - 1].is_ascii_alphanumeric() && code.as_bytes()[i - 1] != b'_'
-        })
-        .map(|(i, m)| {
-            code[i + m.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect()
-        })
-        .filter(|s: &String| !s.is_empty())
-        .collect()
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (i, m) in code.match_indices("crate::") {
+        let before = code[..i].chars().last();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue; // `my_crate::`
+        }
+        let rest = &code[i + m.len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or_default();
+            out.extend(inner.split(',').map(ident));
+        } else {
+            out.push(ident(rest));
+        }
+    }
+    out.retain(|s| !s.is_empty() && s != "self");
+    out
 }
 
 #[test]
@@ -129,6 +137,7 @@ fn the_scan_sees_references() {
     );
     assert!(crate_refs("//! see crate::cli").is_empty());
     assert!(crate_refs("use my_crate::x;").is_empty());
+    assert_eq!(crate_refs("use crate::{cli, stats::Totals};"), ["cli", "stats"]);
     assert_eq!(
         layer("stats").map(|s| s < layer("engine").unwrap_or(0)),
         Some(true)

@@ -7,11 +7,11 @@ use anyhow::Context;
 use clap::Args;
 
 use super::CliError;
-use crate::charts::{self, Formats};
 use crate::output::StagedDir;
 use crate::output::rundata::RunData;
 use crate::output::schema::{self, CompareRecord, Money};
-use crate::report::html;
+use crate::present::charts::{self, Formats};
+use crate::present::html;
 
 #[derive(Debug, Args)]
 pub struct ChartsArgs {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, signals};
-use crate::charts::Formats;
 use crate::output::StagedDir;
 use crate::pipeline::{self, Hooks};
-use crate::report;
+use crate::present;
+use crate::present::charts::Formats;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -35,7 +35,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     };
     let done = pipeline::merge(&shards, staged, args.charts, &hooks)?;
     if !args.quiet {
-        print!("{}", report::terminal::summary_table(&done.summaries));
+        print!("{}", present::terminal::summary_table(&done.summaries));
         println!(
             "Merged {} shards ({} trials) into {}",
             shards.len(),

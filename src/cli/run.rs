@@ -10,10 +10,10 @@ use clap::Args;
 
 use super::plan::{parse_rel, parse_shard};
 use super::{CliError, Loaded, signals};
-use crate::charts::Formats;
 use crate::output::StagedDir;
 use crate::pipeline::{self, Hooks, RunJob, RunReport, Stop};
-use crate::report;
+use crate::present;
+use crate::present::charts::Formats;
 use crate::scenario;
 
 #[derive(Debug, Args)]
@@ -144,7 +144,7 @@ fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
         );
     } else {
         println!();
-        print!("{}", report::terminal::summary_table(&done.summaries));
+        print!("{}", present::terminal::summary_table(&done.summaries));
         println!();
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {

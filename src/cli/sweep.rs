@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{CliError, Loaded, signals};
-use crate::charts::{self, Formats, sweep::SweepData};
 use crate::decide::best_by_median;
 use crate::decide::format::swept_value;
 use crate::decide::verdict::sweep_statement;
@@ -16,6 +15,7 @@ use crate::engine::RunPlan;
 use crate::output::StagedDir;
 use crate::output::schema::{Money, Prob};
 use crate::pipeline;
+use crate::present::charts::{self, Formats, sweep::SweepData};
 use crate::scenario::{self, Scenario};
 use crate::stats::Summary;
 

@@ -16,8 +16,8 @@ use plotters::style::{Color, FontStyle, RGBColor, TextStyle};
 /// without DejaVu Sans.
 pub const FONT: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the bundled font with plotters (once per process).
 pub fn register_fonts() {

@@ -8,7 +8,7 @@ use super::distribution::{clip_note, distribution_bins};
 use super::format::{money_tick, percent_tick};
 use super::frame::{self, Axes, DrawResult, Frame};
 use super::style::{self, *};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 use crate::stats::quantile_sorted;
 
 /// Points of the curve drawn for the distribution of `totals`: the

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use crate::decide::verdict::{self, PairDifference, Span};
 use crate::decide::{Ranking, widest_relative_half_width};
-use crate::report::html::escape;
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
+use crate::present::html::escape;
 
 /// The two strategies with the lowest median TCO (ties by scenario order).
 pub fn leaders(data: &RunData) -> Option<(usize, usize)> {

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 
 /// Inputs shown.
 pub const TOP: usize = 12;

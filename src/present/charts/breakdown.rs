@@ -9,7 +9,7 @@ use super::format::short_money;
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 use crate::model::CATEGORIES;
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 
 /// One category's part of a strategy's bar.
 #[derive(Debug, Clone, Copy, PartialEq)]

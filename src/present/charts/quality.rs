@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::format::percent_tick;
 use super::frame::{self, Axes, DrawResult, Frame};
 use super::style::{self, *};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 
 /// The bottom of the y axis: the lowest mean quality rounded down to a
 /// multiple of 5%, with some room, or 0 when the data goes that low.

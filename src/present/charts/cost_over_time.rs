@@ -15,7 +15,7 @@ use super::style::{self, *};
 pub use crate::decide::Crossing;
 use crate::decide::{self, verdict};
 use crate::model::CATEGORIES;
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 use crate::stats::analysis::crossovers;
 
 /// Cumulative cost of one strategy at the end of one month.

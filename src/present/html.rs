@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use crate::charts::{Chart, median_crossings, style};
 use crate::decide::format::{percent, short_money, thousands};
 use crate::decide::{best_by_median, verdict};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
+use crate::present::charts::{Chart, median_crossings, style};
 use crate::scenario::{Scenario, Until};
 
 /// Escapes text for HTML element content and attribute values.
@@ -366,7 +366,7 @@ pub fn render_compare_report(
         "<h2>Summary</h2>\n<table>\n<tr><th>Run</th><th class=\"text\">Strategy</th><th>Mean</th><th>P10</th>\
          <th>P50 (median)</th><th>P90</th><th>P(cheapest)</th></tr>\n",
     );
-    let union = crate::charts::compare::strategy_union(runs);
+    let union = crate::present::charts::compare::strategy_union(runs);
     for (label, r) in runs {
         for s in &r.summary {
             let pos = union.iter().position(|u| *u == s.strategy).unwrap_or(0);

@@ -13,7 +13,7 @@ use super::distribution::{clip_note, distribution_bins};
 use super::format::{short_money, thousands};
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 
 /// The strategies of all runs, each once, in order of first appearance.
 pub fn strategy_union(runs: &[(String, RunData)]) -> Vec<String> {

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::format::{money_tick, percent, percent_tick, short_money};
 use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
-use crate::report::rundata::RunData;
+use crate::output::rundata::RunData;
 use crate::stats::quantiles_unsorted;
 
 /// Histogram bins shared by every strategy.
