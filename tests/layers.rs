@@ -137,7 +137,10 @@ fn the_scan_sees_references() {
     );
     assert!(crate_refs("//! see crate::cli").is_empty());
     assert!(crate_refs("use my_crate::x;").is_empty());
-    assert_eq!(crate_refs("use crate::{cli, stats::Totals};"), ["cli", "stats"]);
+    assert_eq!(
+        crate_refs("use crate::{cli, stats::Totals};"),
+        ["cli", "stats"]
+    );
     assert_eq!(
         layer("stats").map(|s| s < layer("engine").unwrap_or(0)),
         Some(true)

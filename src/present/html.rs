@@ -337,6 +337,23 @@ pub fn render_compare_report(
     let title = format!("Comparison: {}", labels.join(" vs "));
     page_start(&mut out, &title);
     let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
+    compare_verdicts(&mut out, runs);
+    compare_table(&mut out, runs);
+    out.push_str("<h2>Charts</h2>\n");
+    figures(&mut out, &Chart::of_comparison(runs))?;
+    extra_sections(&mut out, extra);
+    if let Some(((base_label, base), rest)) = runs.split_first() {
+        out.push_str("<h2>What differs between the runs</h2>\n");
+        for (label, r) in rest {
+            run_differences(&mut out, (base_label, base), (label, r));
+        }
+    }
+    page_end(&mut out);
+    Ok(out)
+}
+
+/// Each run's one-line verdict, then how the medians moved from the first.
+fn compare_verdicts(out: &mut String, runs: &[(String, RunData)]) {
     out.push_str("<ul class=\"verdict\">\n");
     for (label, r) in runs {
         let _ = writeln!(
@@ -362,6 +379,10 @@ pub fn render_compare_report(
             }
         }
     }
+}
+
+/// Every run and strategy in one table.
+fn compare_table(out: &mut String, runs: &[(String, RunData)]) {
     out.push_str(
         "<h2>Summary</h2>\n<table>\n<tr><th>Run</th><th class=\"text\">Strategy</th><th>Mean</th><th>P10</th>\
          <th>P50 (median)</th><th>P90</th><th>P(cheapest)</th></tr>\n",
@@ -384,68 +405,65 @@ pub fn render_compare_report(
             );
         }
     }
-    out.push_str("</table>\n<h2>Charts</h2>\n");
-    figures(&mut out, &Chart::of_comparison(runs))?;
-    extra_sections(&mut out, extra);
-    if let Some(((base_label, base), rest)) = runs.split_first() {
-        out.push_str("<h2>What differs between the runs</h2>\n");
-        for (label, r) in rest {
-            let diffs = input_differences(&base.scenario, &r.scenario);
-            let _ = writeln!(
-                out,
-                "<h3>{} against {}</h3>",
-                escape(label),
-                escape(base_label)
-            );
-            let mut settings = Vec::new();
-            for (what, x, y) in [
-                ("trials", base.trials, r.trials),
-                (
-                    "horizon (months)",
-                    u64::from(base.horizon),
-                    u64::from(r.horizon),
-                ),
-                ("seed", base.seed, r.seed),
-            ] {
-                if x != y {
-                    settings.push(format!("{what} {x} → {y}"));
-                }
-            }
-            if !settings.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "<p>Run settings: {}.</p>",
-                    escape(&settings.join(", "))
-                );
-            }
-            if diffs.is_empty() {
-                out.push_str("<p>The scenario inputs are the same.</p>\n");
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "<table>\n<tr><th>Key</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr>",
-                escape(base_label),
-                escape(label)
-            );
-            let cell = |v: &Option<String>| match v {
-                Some(v) => format!("<code>{}</code>", escape(v)),
-                None => "<span class=\"muted\">absent</span>".to_string(),
-            };
-            for (key, x, y) in &diffs {
-                let _ = writeln!(
-                    out,
-                    "<tr><td><code>{}</code></td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
-                    escape(key),
-                    cell(x),
-                    cell(y)
-                );
-            }
-            out.push_str("</table>\n");
+    out.push_str("</table>\n");
+}
+
+/// What differs between run `r` and the first run: the run settings, then
+/// every scenario input that differs.
+fn run_differences(out: &mut String, base: (&str, &RunData), run: (&str, &RunData)) {
+    let ((base_label, base), (label, r)) = (base, run);
+    let diffs = input_differences(&base.scenario, &r.scenario);
+    let _ = writeln!(
+        out,
+        "<h3>{} against {}</h3>",
+        escape(label),
+        escape(base_label)
+    );
+    let mut settings = Vec::new();
+    for (what, x, y) in [
+        ("trials", base.trials, r.trials),
+        (
+            "horizon (months)",
+            u64::from(base.horizon),
+            u64::from(r.horizon),
+        ),
+        ("seed", base.seed, r.seed),
+    ] {
+        if x != y {
+            settings.push(format!("{what} {x} → {y}"));
         }
     }
-    page_end(&mut out);
-    Ok(out)
+    if !settings.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Run settings: {}.</p>",
+            escape(&settings.join(", "))
+        );
+    }
+    if diffs.is_empty() {
+        out.push_str("<p>The scenario inputs are the same.</p>\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<table>\n<tr><th>Key</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr>",
+        escape(base_label),
+        escape(label)
+    );
+    let cell = |v: &Option<String>| match v {
+        Some(v) => format!("<code>{}</code>", escape(v)),
+        None => "<span class=\"muted\">absent</span>".to_string(),
+    };
+    for (key, x, y) in &diffs {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+            escape(key),
+            cell(x),
+            cell(y)
+        );
+    }
+    out.push_str("</table>\n");
 }
 
 #[cfg(test)]

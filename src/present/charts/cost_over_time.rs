@@ -139,6 +139,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_grid: true,
         },
     )?;
+    draw_bands(&mut chart, &series)?;
+    mark_crossing(&mut chart, data, top)?;
+    mark_target_launch(&mut chart, data, top)?;
+    Ok(())
+}
+
+/// The chart's plotting area.
+type Plot<'a, DB> = ChartContext<'a, DB, frame::Plane>;
+
+/// Each strategy's P10-P90 band with its edges, then the medians on top.
+fn draw_bands<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    series: &[Vec<CostPoint>],
+) -> DrawResult<DB> {
     let (band, edge) = style::band_alpha(series.len());
     for (s, pts) in series.iter().enumerate() {
         let mut polygon: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
@@ -155,7 +169,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             let pts = std::iter::once((0.0, 0.0))
                 .chain(pts.iter().map(|p| (p.end_of_month as f64, quantile(p))))
                 .collect();
-            frame::line(&mut chart, pts, color.mix(edge).stroke_width(1), None)?;
+            frame::line(chart, pts, color.mix(edge).stroke_width(1), None)?;
         }
     }
     for (s, pts) in series.iter().enumerate() {
@@ -163,18 +177,29 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p50)))
             .collect();
         frame::line(
-            &mut chart,
+            chart,
             line,
             style::strategy_color(s).stroke_width(LINE_WIDTH),
             None,
         )?;
     }
+    Ok(())
+}
+
+/// The month from which the leader at the horizon stays cheaper than the
+/// runner-up, if any.
+fn mark_crossing<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    data: &RunData,
+    top: f64,
+) -> DrawResult<DB> {
+    let horizon = data.horizon as f64;
     // The month from which the leader at the horizon stays cheaper than the
     // runner-up (crossover.csv's median month, counted from 1 here).
     if let Some(c) = leaders_crossing(data) {
         let x = f64::from(c.from_month);
         frame::line(
-            &mut chart,
+            chart,
             vec![(x, 0.0), (x, top)],
             MUTED.stroke_width(THIN_LINE),
             Some(GUIDE_DOTS),
@@ -193,10 +218,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             EmptyElement::at((x, top)) + Text::new(label, (dx, 30), font),
         ))?;
     }
+    Ok(())
+}
+
+/// The target launch month, when it lies within the horizon.
+fn mark_target_launch<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    data: &RunData,
+    top: f64,
+) -> DrawResult<DB> {
+    let horizon = data.horizon as f64;
     let target = data.target_launch_month();
     if target > 0.0 && target <= horizon {
         frame::line(
-            &mut chart,
+            chart,
             vec![(target, 0.0), (target, top)],
             INK.stroke_width(THIN_LINE),
             Some(MARKER_DASH),
