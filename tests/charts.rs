@@ -56,7 +56,8 @@ fn runs() -> &'static [Run] {
             .map(|sc| {
                 let stem = sc.file_stem().unwrap().to_string_lossy().into_owned();
                 let dir = root.join(&stem);
-                let data = run_into(&sc, TRIALS, &[], &dir);
+                // The tests draw the charts themselves, from the loaded data.
+                let data = run_into(&sc, TRIALS, &["--charts", "none"], &dir);
                 Run { stem, dir, data }
             })
             .collect()
@@ -447,7 +448,12 @@ fn comparison_charts_and_report() {
     let run = &runs()[0];
     let scenario = repo(&format!("scenarios/{}.toml", run.stem));
     let dir = out_dir("compare");
-    let other = run_into(&scenario, 300, &["--seed", "7"], &dir.join("seed7"));
+    let other = run_into(
+        &scenario,
+        300,
+        &["--seed", "7", "--charts", "none"],
+        &dir.join("seed7"),
+    );
     let runs = vec![
         ("before".to_string(), run.data.clone()),
         ("after <seed 7>".to_string(), other),

@@ -336,23 +336,28 @@ fn run_without_scenario_uses_builtin_default_in_current_dir() {
 
 #[test]
 fn results_do_not_depend_on_threads_but_on_seed() {
+    // Only the CSV files are compared: no charts.
     let tmp = tmp();
     let default = shipped("default");
     let dir = |n: &str| tmp.path().join(n);
     run_into(
         Some(&default),
         &dir("t1"),
-        &["--trials", "500", "--threads", "1"],
+        &["--trials", "500", "--threads", "1", "--charts", "none"],
     );
     run_into(
         Some(&default),
         &dir("t2"),
-        &["--trials", "500", "--threads", "2"],
+        &["--trials", "500", "--threads", "2", "--charts", "none"],
     );
-    run_cmd(Some(&default), &dir("env"), &["--trials", "500"])
-        .env("RAYON_NUM_THREADS", "2")
-        .assert()
-        .success();
+    run_cmd(
+        Some(&default),
+        &dir("env"),
+        &["--trials", "500", "--charts", "none"],
+    )
+    .env("RAYON_NUM_THREADS", "2")
+    .assert()
+    .success();
     assert_eq!(manifest(&dir("t1"))["threads"], 1);
     assert_eq!(manifest(&dir("t2"))["threads"], 2);
     assert_eq!(
@@ -373,7 +378,16 @@ fn results_do_not_depend_on_threads_but_on_seed() {
     run_into(
         Some(&default),
         &dir("s"),
-        &["--trials", "500", "--threads", "2", "--seed", "1"],
+        &[
+            "--trials",
+            "500",
+            "--threads",
+            "2",
+            "--seed",
+            "1",
+            "--charts",
+            "none",
+        ],
     );
     let trials = |n: &str| fs::read(dir(n).join("trials.csv")).expect("trials.csv");
     assert!(
