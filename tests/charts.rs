@@ -3,11 +3,11 @@
 //! `RunData::load`, and the data behind every chart is checked against the
 //! CSV files the run wrote.
 
-use std::collections::HashMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use tcosim::model::CATEGORIES;
 use tcosim::output::rundata::RunData;
 use tcosim::present::charts::{
@@ -15,23 +15,18 @@ use tcosim::present::charts::{
 };
 use tcosim::present::html::{escape, render_compare_report, render_report};
 
-const TRIALS: u64 = 400;
+use common::{Csv, repo};
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+const TRIALS: u64 = 400;
 
 /// Runs `scenario` into `dir` with the built binary and loads the result.
 fn run_into(scenario: &Path, trials: u64, extra: &[&str], dir: &Path) -> RunData {
-    Command::cargo_bin("tcosim")
-        .expect("the tcosim binary is built")
-        .arg("run")
-        .arg(scenario)
-        .args(["--trials", &trials.to_string(), "--quiet", "--out"])
-        .arg(dir)
-        .args(extra)
-        .assert()
-        .success();
+    let trials = trials.to_string();
+    let args: Vec<&str> = ["--trials", trials.as_str()]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect();
+    common::run_into(Some(scenario), dir, &args);
     RunData::load(dir, None).expect("the run directory loads")
 }
 
@@ -63,7 +58,8 @@ fn runs() -> &'static [Run] {
             .map(|sc| {
                 let stem = sc.file_stem().unwrap().to_string_lossy().into_owned();
                 let dir = root.join(&stem);
-                let data = run_into(&sc, TRIALS, &[], &dir);
+                // The tests draw the charts themselves, from the loaded data.
+                let data = run_into(&sc, TRIALS, &["--charts", "none"], &dir);
                 Run { stem, dir, data }
             })
             .collect()
@@ -78,38 +74,6 @@ fn out_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// A CSV file as a header index and rows of strings.
-struct Csv {
-    header: HashMap<String, usize>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Csv {
-    fn read(path: &Path) -> Csv {
-        let mut r = csv::Reader::from_path(path).unwrap();
-        let header = r
-            .headers()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.to_string(), i))
-            .collect();
-        let rows = r
-            .records()
-            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-            .collect();
-        Csv { header, rows }
-    }
-
-    fn text<'a>(&self, row: &'a [String], col: &str) -> &'a str {
-        &row[self.header[col]]
-    }
-
-    fn num(&self, row: &[String], col: &str) -> f64 {
-        self.text(row, col).parse().unwrap()
-    }
 }
 
 fn assert_png(path: &Path) {
@@ -210,7 +174,7 @@ fn distribution_bins_match_trials_csv() {
         let strategies = &run.data.strategies;
         let mut counts = vec![vec![0u64; n]; strategies.len()];
         let mut above = vec![0u64; strategies.len()];
-        for row in &csv.rows {
+        for row in 0..csv.rows.len() {
             let s = strategies
                 .iter()
                 .position(|x| x == csv.text(row, "strategy"))
@@ -250,7 +214,7 @@ fn cost_over_time_equals_monthly_csv() {
         assert_eq!(series.len(), run.data.strategies.len());
         assert_eq!(csv.rows.len(), series.len() * h);
         let mut seen = 0;
-        for row in &csv.rows {
+        for row in 0..csv.rows.len() {
             let s = run
                 .data
                 .strategies
@@ -280,7 +244,7 @@ fn breakdown_bars_equal_summary_means() {
         let bars = breakdown_bars(&run.data);
         let csv = Csv::read(&run.dir.join("summary.csv"));
         assert_eq!(bars.len(), csv.rows.len());
-        for (bar, row) in bars.iter().zip(&csv.rows) {
+        for (row, bar) in bars.iter().enumerate() {
             assert_eq!(bar.len(), CATEGORIES.len());
             let mut at = 0.0;
             for (seg, cat) in bar.iter().zip(CATEGORIES) {
@@ -486,7 +450,12 @@ fn comparison_charts_and_report() {
     let run = &runs()[0];
     let scenario = repo(&format!("scenarios/{}.toml", run.stem));
     let dir = out_dir("compare");
-    let other = run_into(&scenario, 300, &["--seed", "7"], &dir.join("seed7"));
+    let other = run_into(
+        &scenario,
+        300,
+        &["--seed", "7", "--charts", "none"],
+        &dir.join("seed7"),
+    );
     let runs = vec![
         ("before".to_string(), run.data.clone()),
         ("after <seed 7>".to_string(), other),
@@ -571,40 +540,22 @@ mod commands {
     //! `compare`.
     use std::path::Path;
 
-    use assert_cmd::Command;
     use predicates::prelude::*;
 
-    fn tcosim() -> Command {
-        Command::cargo_bin("tcosim").expect("binary")
-    }
+    use super::common::{self, snapshot as files, tcosim, tmp};
 
+    /// A quiet run of the built-in default scenario with 300 trials.
     fn run(out: &Path, extra: &[&str]) {
-        tcosim()
-            .args(["run", "--trials", "300", "--quiet", "--out"])
-            .arg(out)
-            .args(extra)
-            .assert()
-            .success();
-    }
-
-    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                )
-            })
+        let args: Vec<&str> = ["--trials", "300"]
+            .into_iter()
+            .chain(extra.iter().copied())
             .collect();
-        v.sort();
-        v
+        common::run_into(None, out, &args);
     }
 
     #[test]
     fn charts_none_skips_the_charts_and_the_report() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tmp();
         let out = tmp.path().join("r");
         run(&out, &["--charts", "none"]);
         assert!(!out.join("charts").exists());
@@ -627,7 +578,7 @@ mod commands {
 
     #[test]
     fn charts_redraws_exactly_what_the_run_drew() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tmp();
         let out = tmp.path().join("r");
         run(&out, &[]);
         let (charts, report) = (
@@ -671,7 +622,7 @@ mod commands {
 
     #[test]
     fn compare_overlays_runs() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tmp();
         let (a, b) = (tmp.path().join("before"), tmp.path().join("after"));
         run(&a, &[]);
         run(&b, &["--seed", "7"]);

@@ -2,16 +2,22 @@
 //! run writes and what they must satisfy, determinism, how results are
 //! replaced, exit codes, and the messages for broken scenario files (the
 //! fixtures in `tests/fixtures/broken/`, each a small complete scenario with
-//! one deliberate mistake unless its first-line comment says otherwise).
+//! one deliberate mistake unless its first-line comment says otherwise, and
+//! beside each `NAME.toml` a `NAME.expected` saying what `validate` must
+//! report; see `Broken`).
 
-use std::collections::{BTreeMap, BTreeSet};
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use sha2::{Digest, Sha256};
-use tempfile::TempDir;
+
+use common::{
+    Csv, csv_bytes, entries, fixture, manifest, names, run_cmd, run_into, shipped, snapshot,
+    stdout_of, tcosim, tmp,
+};
 
 /// The shipped scenarios, by file stem.
 const SHIPPED: [&str; 3] = ["default", "proof-of-concept", "core-product"];
@@ -53,157 +59,10 @@ const RESULT_FILES: [&str; 12] = [
     "summary.csv",
     "trials.csv",
 ];
-/// The result files that must not depend on the number of threads.
-const CSV_FILES: [&str; 8] = [
-    "summary.csv",
-    "trials.csv",
-    "monthly.csv",
-    "quality.csv",
-    "comparison.csv",
-    "precision.csv",
-    "crossover.csv",
-    "sensitivity.csv",
-];
+// The result files that must not depend on the number of threads are
+// `common::CSV_FILES`.
 
 // ---------------------------------------------------------------- helpers
-
-fn tcosim() -> Command {
-    Command::cargo_bin("tcosim").expect("the tcosim binary is built")
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn shipped(stem: &str) -> PathBuf {
-    repo("scenarios").join(format!("{stem}.toml"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    repo("tests/fixtures/broken").join(name)
-}
-
-fn tmp() -> TempDir {
-    tempfile::tempdir().expect("a temporary directory")
-}
-
-/// `tcosim run [scenario] --out <out> --quiet <extra>`, not yet run.
-fn run_cmd(scenario: Option<&Path>, out: &Path, extra: &[&str]) -> Command {
-    let mut cmd = tcosim();
-    cmd.arg("run");
-    if let Some(s) = scenario {
-        cmd.arg(s);
-    }
-    cmd.arg("--out").arg(out).arg("--quiet").args(extra);
-    cmd
-}
-
-/// Runs quietly into `out` and asserts success with nothing on stdout.
-fn run_into(scenario: Option<&Path>, out: &Path, extra: &[&str]) {
-    run_cmd(scenario, out, extra).assert().success().stdout("");
-}
-
-fn stdout_of(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).expect("UTF-8 stdout")
-}
-
-/// A CSV file: its header and rows, with access by column name.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Csv {
-    fn read(path: &Path) -> Csv {
-        let mut r = csv::Reader::from_path(path)
-            .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
-        let header = r
-            .headers()
-            .expect("a header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = r
-            .records()
-            .map(|rec| {
-                rec.expect("a well-formed row")
-                    .iter()
-                    .map(String::from)
-                    .collect()
-            })
-            .collect();
-        Csv { header, rows }
-    }
-
-    fn col(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    }
-
-    fn text(&self, row: usize, name: &str) -> &str {
-        &self.rows[row][self.col(name)]
-    }
-
-    fn num(&self, row: usize, name: &str) -> f64 {
-        let s = self.text(row, name);
-        s.parse()
-            .unwrap_or_else(|_| panic!("row {row} column {name}: `{s}` is not a number"))
-    }
-
-    /// A column's values, in row order.
-    fn column(&self, name: &str) -> Vec<String> {
-        let c = self.col(name);
-        self.rows.iter().map(|r| r[c].clone()).collect()
-    }
-}
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    let text = fs::read_to_string(dir.join("manifest.json")).expect("manifest.json");
-    serde_json::from_str(&text).expect("manifest.json is JSON")
-}
-
-/// Every file of a directory with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for n in entries(dir) {
-        let path = dir.join(&n);
-        if path.is_dir() {
-            for (sub, bytes) in snapshot(&path) {
-                out.insert(format!("{n}/{sub}"), bytes);
-            }
-        } else {
-            out.insert(n, fs::read(path).expect("a readable file"));
-        }
-    }
-    out
-}
-
-/// The bytes of the CSV files of a result directory.
-fn csv_bytes(dir: &Path) -> Vec<Vec<u8>> {
-    CSV_FILES
-        .iter()
-        .map(|f| fs::read(dir.join(f)).expect(f))
-        .collect()
-}
-
-/// The names in a directory (temporary directories beside results included).
-fn entries(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir)
-        .expect("a readable directory")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
-}
-
-fn names(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -477,23 +336,28 @@ fn run_without_scenario_uses_builtin_default_in_current_dir() {
 
 #[test]
 fn results_do_not_depend_on_threads_but_on_seed() {
+    // Only the CSV files are compared: no charts.
     let tmp = tmp();
     let default = shipped("default");
     let dir = |n: &str| tmp.path().join(n);
     run_into(
         Some(&default),
         &dir("t1"),
-        &["--trials", "500", "--threads", "1"],
+        &["--trials", "500", "--threads", "1", "--charts", "none"],
     );
     run_into(
         Some(&default),
         &dir("t2"),
-        &["--trials", "500", "--threads", "2"],
+        &["--trials", "500", "--threads", "2", "--charts", "none"],
     );
-    run_cmd(Some(&default), &dir("env"), &["--trials", "500"])
-        .env("RAYON_NUM_THREADS", "2")
-        .assert()
-        .success();
+    run_cmd(
+        Some(&default),
+        &dir("env"),
+        &["--trials", "500", "--charts", "none"],
+    )
+    .env("RAYON_NUM_THREADS", "2")
+    .assert()
+    .success();
     assert_eq!(manifest(&dir("t1"))["threads"], 1);
     assert_eq!(manifest(&dir("t2"))["threads"], 2);
     assert_eq!(
@@ -514,7 +378,16 @@ fn results_do_not_depend_on_threads_but_on_seed() {
     run_into(
         Some(&default),
         &dir("s"),
-        &["--trials", "500", "--threads", "2", "--seed", "1"],
+        &[
+            "--trials",
+            "500",
+            "--threads",
+            "2",
+            "--seed",
+            "1",
+            "--charts",
+            "none",
+        ],
     );
     let trials = |n: &str| fs::read(dir(n).join("trials.csv")).expect("trials.csv");
     assert!(
@@ -665,289 +538,105 @@ fn validate_accepts_shipped_scenarios() {
         .stderr("");
 }
 
-/// A broken scenario file and what `validate` must say about it: each
-/// problem's `line:col` and key path (empty for a whole-file problem), and
-/// phrases saying what is wrong and what would be valid.
+/// What `validate` must say about a broken scenario file: each problem's
+/// `line:col` and key path (empty for a whole-file problem), and phrases
+/// saying what is wrong and what would be valid.
+///
+/// For a fixture `NAME.toml` it is read from `NAME.expected` beside it, one
+/// line each: `at LINE:COL KEY` for a problem (`at LINE:COL` for a
+/// whole-file one; every problem is listed, as the count is checked too) and
+/// `says TEXT` for a phrase stderr must contain, verbatim to the end of the
+/// line. Blank lines and lines starting with `#` are ignored.
 struct Broken {
-    file: &'static str,
-    problems: &'static [(&'static str, &'static str)],
-    phrases: &'static [&'static str],
+    problems: Vec<(String, String)>,
+    phrases: Vec<String>,
 }
 
-const BROKEN: &[Broken] = &[
-    Broken {
-        file: "misspelt-top-level.toml",
-        problems: &[("3:1", "descripton")],
-        phrases: &["did you mean `description`?"],
-    },
-    Broken {
-        file: "misspelt-dist-key.toml",
-        problems: &[
-            ("10:23", "project.build_effort_months"),
-            ("10:57", "project.build_effort_months.p09"),
-        ],
-        phrases: &[
-            "did you mean `p90`?",
-            "a lognormal distribution needs `p90`",
-        ],
-    },
-    Broken {
-        file: "misspelt-phase-key.toml",
-        problems: &[
-            ("41:11", "strategies[0].phases[0].engagement"),
-            ("41:13", "strategies[0].phases[0].engagment"),
-        ],
-        phrases: &["did you mean `engagement`?"],
-    },
-    Broken {
-        file: "misspelt-strategy-key.toml",
-        problems: &[
-            ("39:1", "strategies[0].phases"),
-            ("41:1", "strategies[0].phase"),
-        ],
-        phrases: &["did you mean `phases`?"],
-    },
-    Broken {
-        file: "unknown-distribution.toml",
-        problems: &[("26:21", "drift.severity.dist")],
-        phrases: &["did you mean \"beta\"?"],
-    },
-    Broken {
-        file: "unknown-kind.toml",
-        problems: &[("35:8", "engagements.engineer.kind")],
-        phrases: &["valid: \"freelance\" (paid by the hour) or \"employee\" (paid a salary)"],
-    },
-    Broken {
-        file: "key-of-other-kind.toml",
-        problems: &[("33:1", "engagements.freelancer.annual_salary")],
-        phrases: &["is a key of employee engagements, but `freelancer` is a freelance engagement"],
-    },
-    Broken {
-        file: "absurd-trials.toml",
-        problems: &[("6:10", "simulation.trials")],
-        phrases: &["must be a whole number from 1 to 50000000, got 1000000000000"],
-    },
-    Broken {
-        file: "absurd-horizon.toml",
-        problems: &[("5:18", "simulation.horizon_months")],
-        phrases: &["must be a whole number from 1 to 1200, got 100000"],
-    },
-    Broken {
-        file: "missing-required.toml",
-        problems: &[("34:14", "engagements.engineer.annual_salary")],
-        phrases: &["`annual_salary` is required for an employee engagement"],
-    },
-    Broken {
-        file: "until-missing.toml",
-        problems: &[("46:3", "strategies[1].phases[0].until")],
-        phrases: &["every phase but the last needs `until`"],
-    },
-    Broken {
-        file: "until-month-zero.toml",
-        problems: &[("46:50", "strategies[1].phases[0].until.month")],
-        phrases: &["must be a whole number from 1 to 1200, got 0"],
-    },
-    Broken {
-        file: "negative-cost.toml",
-        problems: &[("31:15", "engagements.freelancer.hourly_rate")],
-        phrases: &["must be an hourly rate from 0 to 10000000; got -5"],
-    },
-    Broken {
-        file: "unbounded-normal-cost.toml",
-        problems: &[("36:17", "engagements.engineer.annual_salary")],
-        phrases: &["can take values from minus infinity to infinity (give the normal `min = 0`)"],
-    },
-    Broken {
-        file: "section-not-table.toml",
-        problems: &[("4:14", "simulation")],
-        phrases: &["expected a table, found an integer"],
-    },
-    Broken {
-        file: "scope-not-array.toml",
-        problems: &[("30:9", "engagements.freelancer.scope")],
-        phrases: &["expected an array of kinds of work"],
-    },
-    Broken {
-        file: "boolean-wrong-type.toml",
-        problems: &[("17:27", "business.include_business_impact")],
-        phrases: &["expected true or false, found a string"],
-    },
-    Broken {
-        file: "bad-p90.toml",
-        problems: &[("31:57", "engagements.freelancer.hourly_rate.p90")],
-        phrases: &["must be greater than the median (120), got 100"],
-    },
-    Broken {
-        file: "triangular-mode.toml",
-        problems: &[("14:67", "project.maintenance_per_month.mode")],
-        phrases: &["must lie between min (0.1) and max (0.4), got 0.5"],
-    },
-    Broken {
-        file: "uniform-min-max.toml",
-        problems: &[("11:58", "project.target_launch_month.max")],
-        phrases: &["must be at least min (8), got 4"],
-    },
-    Broken {
-        file: "normal-sd-zero.toml",
-        problems: &[("13:65", "project.traction_known_after_months.sd")],
-        phrases: &[
-            "must be above 0, got 0",
-            "for a fixed value write the number itself",
-        ],
-    },
-    Broken {
-        file: "beta-alpha.toml",
-        problems: &[("12:49", "project.traction_probability.alpha")],
-        phrases: &["must be above 0, got 0"],
-    },
-    Broken {
-        file: "discrete-weights.toml",
-        problems: &[("21:74", "knowledge.full_context_months.weights")],
-        phrases: &["weights must be 0 or more and add up to a positive number"],
-    },
-    Broken {
-        file: "probability-above-one.toml",
-        problems: &[("32:18", "engagements.freelancer.exit_per_month")],
-        phrases: &["must be a probability or fraction between 0 and 1; got 1.5"],
-    },
-    Broken {
-        file: "lognormal-probability.toml",
-        problems: &[("12:24", "project.traction_probability")],
-        phrases: &[
-            "must be a probability or fraction between 0 and 1",
-            "from 0 to infinity",
-            "use a beta, triangular, pert, uniform or discrete distribution",
-        ],
-    },
-    Broken {
-        file: "nan.toml",
-        problems: &[("22:32", "knowledge.productivity_at_zero_context")],
-        phrases: &["must be a finite number (not inf or nan)"],
-    },
-    Broken {
-        file: "inf.toml",
-        problems: &[("17:71", "business.value_at_risk_per_month.p90")],
-        phrases: &["must be a finite number (not inf or nan)"],
-    },
-    Broken {
-        file: "misspelt-key.toml",
-        problems: &[
-            ("34:14", "engagements.engineer.annual_salary"),
-            ("36:1", "engagements.engineer.anual_salary"),
-        ],
-        phrases: &[
-            "unknown key `anual_salary` in an employee engagement; did you mean `annual_salary`?",
-            "`annual_salary` is required for an employee engagement",
-        ],
-    },
-    Broken {
-        file: "wrong-type.toml",
-        problems: &[("31:15", "engagements.freelancer.hourly_rate")],
-        phrases: &[
-            "expected a number, or a distribution such as",
-            "found a string",
-        ],
-    },
-    Broken {
-        file: "missing-engagement.toml",
-        problems: &[("47:18", "strategies[1].phases[1].engagement")],
-        phrases: &["no engagement named \"contractor\"; defined: `freelancer`, `engineer`"],
-    },
-    Broken {
-        file: "unknown-scope.toml",
-        problems: &[("30:45", "engagements.freelancer.scope[3]")],
-        phrases: &[
-            "unknown kind of work \"maintainance\"; did you mean \"maintenance\"?",
-            "valid kinds: `remediation`, `build`, `maintenance`, `roadmap`",
-        ],
-    },
-    Broken {
-        file: "extends-missing.toml",
-        problems: &[("35:11", "engagements.freelancer_on_retainer.extends")],
-        phrases: &[
-            "no engagement named \"freelancr\"; defined: `freelancer`, `freelancer_on_retainer`, `engineer`",
-        ],
-    },
-    Broken {
-        file: "extends-cycle.toml",
-        problems: &[
-            ("35:11", "engagements.retainer_a.extends"),
-            ("38:11", "engagements.retainer_b.extends"),
-        ],
-        phrases: &[
-            "`extends` forms a cycle: retainer_a -> retainer_b -> retainer_a",
-            "one of them must set its own `kind` instead",
-        ],
-    },
-    Broken {
-        file: "no-phases.toml",
-        problems: &[("41:10", "strategies[0].phases")],
-        phrases: &["a strategy needs at least one phase, e.g. phases = [{ engagement = "],
-    },
-    Broken {
-        file: "until-on-last.toml",
-        problems: &[("47:38", "strategies[1].phases[1].until")],
-        phrases: &[
-            "the last phase cannot have `until`",
-            "remove it or add a phase after",
-        ],
-    },
-    Broken {
-        file: "duplicate-strategy.toml",
-        problems: &[("44:8", "strategies[1].name")],
-        phrases: &["duplicate strategy name \"Freelance\"; each strategy needs its own name"],
-    },
-    Broken {
-        file: "horizon-zero.toml",
-        problems: &[("5:18", "simulation.horizon_months")],
-        phrases: &["must be a whole number from 1 to 1200, got 0"],
-    },
-    Broken {
-        file: "trials-zero.toml",
-        problems: &[("6:10", "simulation.trials")],
-        phrases: &["must be a whole number from 1 to 50000000, got 0"],
-    },
-    Broken {
-        file: "syntax.toml",
-        problems: &[("29:18", "")],
-        phrases: &["TOML syntax error: invalid basic string, expected `\"`"],
-    },
-];
+impl Broken {
+    /// Parses an expectation file's text; an error names the line.
+    fn parse(text: &str) -> Result<Broken, String> {
+        let mut b = Broken {
+            problems: Vec::new(),
+            phrases: Vec::new(),
+        };
+        for (i, line) in text.lines().enumerate() {
+            let bad = |why: &str| format!("line {}: {why}: `{line}`", i + 1);
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.ends_with(char::is_whitespace) {
+                return Err(bad("trailing whitespace (invisible, so not allowed)"));
+            }
+            if let Some(rest) = line.strip_prefix("at ") {
+                let (at, key) = rest.split_once(' ').unwrap_or((rest, ""));
+                let position = at.split_once(':').filter(|(l, c)| {
+                    [l, c]
+                        .iter()
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                });
+                if position.is_none() {
+                    return Err(bad("expected `at LINE:COL [KEY]`"));
+                }
+                b.problems.push((at.to_string(), key.to_string()));
+            } else if let Some(phrase) = line.strip_prefix("says ") {
+                b.phrases.push(phrase.to_string());
+            } else {
+                return Err(bad("expected a line starting with `at ` or `says `"));
+            }
+        }
+        if b.problems.is_empty() || b.phrases.is_empty() {
+            return Err("needs at least one `at` line and one `says` line".to_string());
+        }
+        Ok(b)
+    }
 
-const EMPTY: Broken = Broken {
-    file: "empty.toml",
-    problems: &[
-        ("1:1", "project.build_effort_months"),
-        ("1:1", "project.traction_probability"),
-        ("1:1", "project.traction_known_after_months"),
-        ("1:1", "knowledge.full_context_months"),
-        ("1:1", "knowledge.productivity_at_zero_context"),
-        ("1:1", "engagements"),
-        ("1:1", "strategies"),
-    ],
-    phrases: &[
-        "`build_effort_months` is required in [project]; for example build_effort_months = {",
-        "`productivity_at_zero_context` is required in [knowledge]",
-        "add at least one [engagements.NAME] table with kind = \"freelance\" or \"employee\"",
-        "add at least one [[strategies]] with a name and phases",
-    ],
-};
+    /// The expectation beside fixture `NAME.toml`, from `NAME.expected`.
+    fn of_fixture(toml: &str) -> Broken {
+        let stem = toml.strip_suffix(".toml").expect("a .toml fixture");
+        let path = fixture(&format!("{stem}.expected"));
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Broken::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
 
-const THREE_PROBLEMS: Broken = Broken {
-    file: "three-problems.toml",
-    problems: &[
-        ("7:8", "simulation.seed"),
-        ("37:22", "engagements.engineer.attrition_per_year"),
-        ("46:40", "strategies[1].phases[0].until"),
-    ],
-    phrases: &[
-        "must be a whole number from 0 to 9223372036854775807, got -7",
-        "must be a probability or fraction between 0 and 1; got 1.2",
-        "unknown condition \"tracton\"; valid: \"launch\", \"traction\" or { month = N }",
-    ],
-};
+/// The `.toml` files of a fixtures directory, by name, if each is paired
+/// with its expectation file; otherwise every `.toml` without a `.expected`,
+/// `.expected` without a `.toml`, and other file.
+fn paired_fixtures(dir: &Path) -> Result<Vec<String>, Vec<String>> {
+    let all = entries(dir);
+    let mut unpaired = Vec::new();
+    for name in &all {
+        let pair = if let Some(stem) = name.strip_suffix(".toml") {
+            format!("{stem}.expected")
+        } else if let Some(stem) = name.strip_suffix(".expected") {
+            format!("{stem}.toml")
+        } else {
+            unpaired.push(format!(
+                "{name}: neither a .toml fixture nor a .expected file"
+            ));
+            continue;
+        };
+        if !all.contains(&pair) {
+            unpaired.push(format!("{name}: no {pair} beside it"));
+        }
+    }
+    if unpaired.is_empty() {
+        Ok(all.into_iter().filter(|n| n.ends_with(".toml")).collect())
+    } else {
+        Err(unpaired)
+    }
+}
 
-/// Validates `path` and returns what is wrong with the output, if anything.
+/// The broken fixtures (`.toml` names), each paired with its expectation.
+fn broken_fixtures() -> Vec<String> {
+    let fixtures = paired_fixtures(&common::fixtures_dir())
+        .unwrap_or_else(|e| panic!("tests/fixtures/broken/:\n{}", e.join("\n")));
+    assert!(fixtures.len() >= 12, "only {} fixtures", fixtures.len());
+    fixtures
+}
+
+/// Validates `path` and returns what is wrong with the output, if anything,
+/// headed by the fixture's name and tcosim's stderr.
 fn validate_failures(path: &Path, b: &Broken) -> Vec<String> {
     let out = tcosim()
         .arg("validate")
@@ -960,7 +649,10 @@ fn validate_failures(path: &Path, b: &Broken) -> Vec<String> {
         wrong.push(format!("exit code {:?}, expected 2", out.status.code()));
     }
     if !out.stdout.is_empty() {
-        wrong.push(format!("stdout: {}", String::from_utf8_lossy(&out.stdout)));
+        wrong.push(format!(
+            "stdout not empty: {}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
     }
     let n = b.problems.len();
     let mut expect = vec![
@@ -971,7 +663,7 @@ fn validate_failures(path: &Path, b: &Broken) -> Vec<String> {
         ),
         "error: 1 of 1 scenario file failed validation".to_string(),
     ];
-    for (at, key) in b.problems {
+    for (at, key) in &b.problems {
         let key = if key.is_empty() {
             String::new()
         } else {
@@ -979,48 +671,118 @@ fn validate_failures(path: &Path, b: &Broken) -> Vec<String> {
         };
         expect.push(format!("{}:{at}:{key} ", path.display()));
     }
-    expect.extend(b.phrases.iter().map(|p| p.to_string()));
+    expect.extend(b.phrases.iter().cloned());
     for e in expect {
         if !stderr.contains(&e) {
-            wrong.push(format!("stderr lacks `{e}`"));
+            wrong.push(format!("expected in stderr: `{e}`"));
         }
     }
     if !wrong.is_empty() {
-        wrong.insert(0, format!("{}:\n{stderr}", b.file));
+        let file = path.file_name().expect("a file name").to_string_lossy();
+        wrong.insert(0, format!("--- {file}:"));
+        wrong.push(format!("got stderr:\n{stderr}"));
     }
     wrong
 }
 
-fn assert_validate_reports(b: &Broken) {
-    let wrong = validate_failures(&fixture(b.file), b);
+/// Validates fixture `file` against its expectation file.
+fn assert_validate_reports(file: &str) -> Broken {
+    let b = Broken::of_fixture(file);
+    let wrong = validate_failures(&fixture(file), &b);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    b
 }
 
 #[test]
 fn validate_reports_each_broken_fixture() {
-    let wrong: Vec<String> = BROKEN
+    let wrong: Vec<String> = broken_fixtures()
         .iter()
-        .flat_map(|b| validate_failures(&fixture(b.file), b))
+        .flat_map(|f| validate_failures(&fixture(f), &Broken::of_fixture(f)))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
 fn every_fixture_is_tested() {
-    let mut tested: BTreeSet<String> = BROKEN.iter().map(|b| b.file.to_string()).collect();
-    tested.extend([EMPTY.file.to_string(), THREE_PROBLEMS.file.to_string()]);
-    assert!(tested.len() >= 12);
-    assert_eq!(entries(&repo("tests/fixtures/broken")), tested);
+    // Each expectation beside a fixture parses (the walk above checks them).
+    for f in broken_fixtures() {
+        Broken::of_fixture(&f);
+    }
+    // A fixture or expectation without its pair, or a stray file, is refused.
+    let tmp = tmp();
+    let pairing = |files: &[&str]| {
+        let dir = tmp.path().join(files.join("+"));
+        fs::create_dir_all(&dir).expect("a directory");
+        for f in files {
+            fs::write(dir.join(f), "").expect("a file");
+        }
+        paired_fixtures(&dir)
+    };
+    assert_eq!(
+        pairing(&["a.toml", "a.expected", "b.toml", "b.expected"]),
+        Ok(vec!["a.toml".to_string(), "b.toml".to_string()])
+    );
+    for (files, says) in [
+        (
+            &["a.toml", "a.expected", "b.toml"][..],
+            "b.toml: no b.expected",
+        ),
+        (
+            &["a.toml", "a.expected", "b.expected"][..],
+            "b.expected: no b.toml",
+        ),
+        (
+            &["a.toml", "a.expected", "notes.txt"][..],
+            "notes.txt: neither",
+        ),
+    ] {
+        let err = pairing(files).expect_err(says);
+        assert!(err.len() == 1 && err[0].starts_with(says), "{err:?}");
+    }
+}
+
+#[test]
+fn expectation_files_are_parsed_strictly() {
+    let b = Broken::parse("# a comment\n\nat 3:1 a.b\nat 29:18\nsays did you mean `x`?\n")
+        .expect("a valid expectation");
+    assert_eq!(
+        b.problems,
+        [
+            ("3:1".to_string(), "a.b".to_string()),
+            ("29:18".to_string(), String::new())
+        ]
+    );
+    assert_eq!(b.phrases, ["did you mean `x`?"]);
+    for bad in [
+        "",
+        "at 3:1 a\n",
+        "says x\n",
+        "at 3:1 a\nsays x \n",
+        "at 3 a\nsays x\n",
+        "at 3:x a\nsays x\n",
+        "at 3:1 a\nsay x\n",
+        "at 3:1 a\nsays x\nproblem 4:1 b\n",
+    ] {
+        assert!(Broken::parse(bad).is_err(), "accepted {bad:?}");
+    }
 }
 
 #[test]
 fn validate_reports_three_problems_of_one_file_at_once() {
-    assert_validate_reports(&THREE_PROBLEMS);
+    let b = assert_validate_reports("three-problems.toml");
+    assert_eq!(b.problems.len(), 3);
 }
 
 #[test]
 fn validate_lists_required_keys_of_an_empty_file() {
-    assert_validate_reports(&EMPTY);
+    assert!(
+        fs::read_to_string(fixture("empty.toml"))
+            .expect("empty.toml")
+            .trim()
+            .is_empty()
+    );
+    let b = assert_validate_reports("empty.toml");
+    assert_eq!(b.problems.len(), 7);
 }
 
 #[test]
@@ -1028,11 +790,8 @@ fn validate_rejects_non_utf8_with_its_position() {
     let tmp = tmp();
     let path = tmp.path().join("latin1.toml");
     fs::write(&path, b"# \xc3\x9cberblick\n\nname = \"Caf\xe9\"\n").expect("write");
-    let b = Broken {
-        file: "latin1.toml",
-        problems: &[("3:12", "")],
-        phrases: &["the file is not valid UTF-8 text; save it as UTF-8"],
-    };
+    let b = Broken::parse("at 3:12\nsays the file is not valid UTF-8 text; save it as UTF-8\n")
+        .expect("a valid expectation");
     let wrong = validate_failures(&path, &b);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

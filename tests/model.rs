@@ -1,5 +1,5 @@
-//! Closed-form cases and invariants of the cost model (shared/spec/model.md,
-//! "Invariants the tests must pin"). Each test would fail on a wrong engine.
+//! Closed-form cases and invariants of the cost model (docs/MODEL.md). Each
+//! test would fail on a wrong engine.
 
 use tcosim::Scenario;
 use tcosim::engine::{self, RunPlan};

@@ -6,11 +6,11 @@
 //! few hundred cases in `cargo test`; set `PROPTEST_CASES=20000` to fuzz
 //! longer (see README).
 
-use std::path::Path;
+mod common;
+
 use std::process::Command as StdCommand;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use proptest::prelude::*;
 use tcosim::Scenario;
@@ -19,16 +19,14 @@ use tcosim::model::{CATEGORIES, Category};
 use tcosim::scenario::DEFAULT_SCENARIO;
 use tcosim::stats;
 
+use common::{entries, names, snapshot, tcosim, tmp};
+
 /// Cases per property: `default`, or `PROPTEST_CASES` to fuzz longer.
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn tcosim() -> Command {
-    Command::cargo_bin("tcosim").expect("binary")
 }
 
 /// Values that break naive code.
@@ -244,40 +242,12 @@ proptest! {
     }
 }
 
-/// Directory entries (names) of `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
-/// Every file under `dir` (recursively) with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for n in names(dir) {
-        let path = dir.join(&n);
-        if path.is_dir() {
-            out.extend(
-                snapshot(&path)
-                    .into_iter()
-                    .map(|(sub, b)| (format!("{n}/{sub}"), b)),
-            );
-        } else {
-            out.push((n, std::fs::read(&path).expect("read")));
-        }
-    }
-    out
-}
-
 /// Starts a long run into `out` (which holds earlier results), sends
 /// `signal` once its temporary directory exists, and checks that it stops
 /// promptly, leaves the earlier results as they were and removes its
 /// temporary directory.
 fn interrupt_a_real_run(signal: &str) {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let out = tmp.path().join("res");
     tcosim()
         .args(["run", "--trials", "200", "--quiet", "--out"])
@@ -299,7 +269,10 @@ fn interrupt_a_real_run(signal: &str) {
         .spawn()
         .expect("spawn");
     let started = Instant::now();
-    while !names(tmp.path()).iter().any(|n| n.starts_with(".res.tmp-")) {
+    while !entries(tmp.path())
+        .iter()
+        .any(|n| n.starts_with(".res.tmp-"))
+    {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "the run never started"
@@ -322,8 +295,8 @@ fn interrupt_a_real_run(signal: &str) {
     assert_eq!(status.code(), Some(130), "{status:?}");
     assert_eq!(snapshot(&out), before, "earlier results changed");
     assert_eq!(
-        names(tmp.path()),
-        ["res"],
+        entries(tmp.path()),
+        names(&["res"]),
         "a temporary directory was left behind"
     );
 }
@@ -340,7 +313,7 @@ fn sigterm_stops_a_run_and_keeps_earlier_results() {
 
 #[test]
 fn an_unwritable_output_directory_is_reported_before_simulating() {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let file = tmp.path().join("plain-file");
     std::fs::write(&file, "x").expect("write");
     let started = Instant::now();
@@ -361,7 +334,7 @@ fn a_run_too_large_for_memory_is_refused_with_the_way_out() {
             "\n[[strategies]]\nname = \"Copy {i}\"\nphases = [{{ engagement = \"engineer\" }}]\n"
         ));
     }
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let file = tmp.path().join("wide.toml");
     std::fs::write(&file, text).expect("write");
     tcosim()

@@ -1,26 +1,15 @@
 //! Sharded runs merge into exactly what a single run writes, and shards
 //! that do not belong together are refused.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-const TRIALS: &str = "700";
-const FILES: [&str; 8] = [
-    "summary.csv",
-    "trials.csv",
-    "monthly.csv",
-    "quality.csv",
-    "comparison.csv",
-    "precision.csv",
-    "crossover.csv",
-    "sensitivity.csv",
-];
+use common::{CSV_FILES as FILES, Csv, manifest, tcosim, tmp};
 
-fn tcosim() -> Command {
-    Command::cargo_bin("tcosim").expect("binary")
-}
+const TRIALS: &str = "700";
 
 /// Runs shard `i` of `n` of the default scenario into `dir`.
 fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
@@ -53,9 +42,13 @@ fn merge(dirs: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// Only the CSV files are compared: the shards and the single run skip
+/// their charts (the merges draw theirs, as do the shards of the tests below).
+const NO_CHARTS: [&str; 2] = ["--charts", "none"];
+
 #[test]
 fn merged_shards_are_byte_identical_to_a_single_run() {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let single = tmp.path().join("single");
     tcosim()
         .args([
@@ -67,13 +60,14 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
             "--out",
         ])
         .arg(&single)
+        .args(NO_CHARTS)
         .assert()
         .success();
     for n in [1u64, 2, 3, 7] {
         // Given in reverse order: merge sorts them.
         let dirs: Vec<PathBuf> = (1..=n)
             .rev()
-            .map(|i| shard(tmp.path(), i, n, &[]))
+            .map(|i| shard(tmp.path(), i, n, &NO_CHARTS))
             .collect();
         let out = tmp.path().join(format!("merged{n}"));
         merge(&dirs, &out).success();
@@ -84,9 +78,7 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
                 "{n} shards: {f}"
             );
         }
-        let m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
-                .unwrap();
+        let m = manifest(&out);
         assert_eq!(m["trials"], 700);
         assert!(m.get("shard").is_none());
     }
@@ -94,13 +86,11 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
 
 #[test]
 fn shards_cover_the_trials_exactly_once() {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let mut next = 0;
     for i in 1..=7 {
-        let d = shard(tmp.path(), i, 7, &[]);
-        let m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap())
-                .unwrap();
+        let d = shard(tmp.path(), i, 7, &NO_CHARTS);
+        let m = manifest(&d);
         assert_eq!(m["shard"]["first_trial"], next);
         next += m["shard"]["trials"].as_u64().unwrap();
     }
@@ -109,7 +99,7 @@ fn shards_cover_the_trials_exactly_once() {
 
 #[test]
 fn shards_that_do_not_belong_together_are_refused() {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let (a1, a2, a3) = (
         shard(tmp.path(), 1, 3, &[]),
         shard(tmp.path(), 2, 3, &[]),
@@ -177,7 +167,7 @@ fn a_shard_count_above_the_trials_is_refused() {
 
 #[test]
 fn sweep_jobs_run_anywhere_and_match_the_local_sweep() {
-    let tmp = tempfile::tempdir().expect("tmp");
+    let tmp = tmp();
     let jobs = tmp.path().join("jobs");
     let results = tmp.path().join("points");
     let sets = [
@@ -226,21 +216,16 @@ fn sweep_jobs_run_anywhere_and_match_the_local_sweep() {
         .args(sets)
         .assert()
         .success();
-    let column =
-        |path: &Path, name: &str, keep: &dyn Fn(&csv::StringRecord) -> bool| -> Vec<String> {
-            let mut r = csv::Reader::from_path(path).expect("csv");
-            let at = r
-                .headers()
-                .unwrap()
-                .iter()
-                .position(|h| h == name)
-                .expect("column");
-            r.records()
-                .map(|x| x.unwrap())
-                .filter(|x| keep(x))
-                .map(|x| x[at].to_string())
-                .collect()
-        };
+    // A column's values in the rows that `keep` selects.
+    let column = |path: &Path, name: &str, keep: &dyn Fn(&[String]) -> bool| -> Vec<String> {
+        let csv = Csv::read(path);
+        let at = csv.col(name);
+        csv.rows
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r[at].clone())
+            .collect()
+    };
     let from_sweep = column(&local.join("sweep.csv"), "p50", &|r| {
         &r[0] == "24" && &r[1] == "100"
     });

@@ -1,7 +1,7 @@
 use super::verdict::*;
 use super::*;
-use crate::stats::analysis::Z95_TWO_SIDED;
 use crate::stats::Summary;
+use crate::stats::analysis::Z95_TWO_SIDED;
 
 /// A summary with the figures the decisions read; the rest zero.
 fn summary(name: &str, p10: f64, p50: f64, p90: f64, mean: f64, prob: f64) -> Summary {
