@@ -5,31 +5,17 @@
 //! must be deliberate: rerun with `TCOSIM_BLESS=1 cargo test --test golden`
 //! and commit the new copies with the reason.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::{CSV_FILES, repo};
 
 /// Trials per golden run: enough that every analysis file has content, few
 /// enough that the committed copies stay small.
 const TRIALS: &str = "400";
 const SEED: &str = "7";
-
-/// The CSV files of a run directory that are compared.
-const CSV_FILES: [&str; 8] = [
-    "summary.csv",
-    "trials.csv",
-    "monthly.csv",
-    "quality.csv",
-    "comparison.csv",
-    "precision.csv",
-    "crossover.csv",
-    "sensitivity.csv",
-];
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
 
 fn check(name: &str, scenario: Option<&str>, extra: &[&str]) {
     let tmp = tempfile::tempdir().expect("temp dir");

@@ -14,6 +14,7 @@ use super::schema::{
     self, ComparisonRecord, CsvFile, MonthlyRecord, PrecisionRecord, QualityRecord,
     SensitivityRecord, SummaryRecord, TrialRecord,
 };
+use crate::decide::verdict::PairDifference;
 use crate::scenario::Scenario;
 use crate::stats::analysis::SensitivityRow;
 use crate::stats::{MonthBand, Summary};
@@ -53,14 +54,8 @@ pub struct RunData {
 pub struct ComparisonRow {
     pub a: usize,
     pub b: usize,
-    /// Mean of A - B and its 95% confidence interval.
-    pub mean: f64,
-    pub ci_low: f64,
-    pub ci_high: f64,
-    /// Median of A - B.
-    pub p50: f64,
-    pub prob_a_cheaper: f64,
-    pub prob_tie: f64,
+    /// A - B, trial by trial.
+    pub diff: PairDifference,
 }
 
 impl RunData {
@@ -122,12 +117,14 @@ impl RunData {
             comparisons.push(ComparisonRow {
                 a: index(&c.strategy_a, ComparisonRecord::FILE)?,
                 b: index(&c.strategy_b, ComparisonRecord::FILE)?,
-                mean: c.mean_a_minus_b.0,
-                ci_low: c.ci95_low.0,
-                ci_high: c.ci95_high.0,
-                p50: c.p50_a_minus_b.0,
-                prob_a_cheaper: c.prob_a_cheaper.0,
-                prob_tie: c.prob_tie.0,
+                diff: PairDifference {
+                    mean: c.mean_a_minus_b.0,
+                    ci_low: c.ci95_low.0,
+                    ci_high: c.ci95_high.0,
+                    p50: c.p50_a_minus_b.0,
+                    prob_a_cheaper: c.prob_a_cheaper.0,
+                    prob_tie: c.prob_tie.0,
+                },
             });
         }
         let mean_se = read_optional::<PrecisionRecord>(dir)?

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::decide::verdict::{self, PairDifference, Span};
+use crate::decide::verdict::{self, Span};
 use crate::decide::{Ranking, widest_relative_half_width};
 use crate::output::rundata::RunData;
 use crate::present::html::escape;
@@ -39,14 +39,7 @@ pub fn how_sure(data: &RunData) -> Option<String> {
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = String::from("<ul>\n");
     if let Some(c) = data.comparison(a, b) {
-        let d = PairDifference {
-            mean: c.mean,
-            ci_low: c.ci_low,
-            ci_high: c.ci_high,
-            p50: c.p50,
-            prob_a_cheaper: c.prob_a_cheaper,
-            prob_tie: c.prob_tie,
-        };
+        let d = c.diff;
         for sentence in [
             verdict::trial_by_trial(na, nb, &d),
             verdict::mean_difference(na, nb, &d),
