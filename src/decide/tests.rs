@@ -22,7 +22,7 @@ fn summary(name: &str, p10: f64, p50: f64, p90: f64, mean: f64, prob: f64) -> Su
         min: p10,
         max: p90,
         prob_cheapest: prob,
-        mean_categories: [0.0; 11],
+        mean_categories: crate::model::Costs::default(),
     }
 }
 

@@ -101,6 +101,12 @@ pub const CATEGORIES: [&str; Category::COUNT] = {
 pub struct Costs([f64; Category::COUNT]);
 
 impl Costs {
+    /// A cost book from amounts in category order.
+    #[inline]
+    pub fn from_array(amounts: [f64; Category::COUNT]) -> Costs {
+        Costs(amounts)
+    }
+
     /// The costs in category order.
     #[inline]
     pub fn iter(&self) -> std::slice::Iter<'_, f64> {

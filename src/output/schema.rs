@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::model::{Category, Outcome};
+use crate::model::{Category, Costs, Outcome};
 use crate::stats::Summary;
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
 
@@ -256,7 +256,7 @@ impl CsvFile for SummaryRecord {
 
 impl From<&Summary> for SummaryRecord {
     fn from(s: &Summary) -> Self {
-        let c = s.mean_categories.map(Money);
+        let c = s.mean_categories.as_array().map(Money);
         SummaryRecord {
             strategy: s.strategy.clone(),
             trials: s.trials,
@@ -305,6 +305,7 @@ impl From<SummaryRecord> for Summary {
             r.mean_unfinished,
         ]
         .map(|m| m.0);
+        let mean_categories = Costs::from_array(mean_categories);
         Summary {
             strategy: r.strategy,
             trials: r.trials,
@@ -659,7 +660,7 @@ mod tests {
             min: 0.0,
             max: 0.0,
             prob_cheapest: 0.0,
-            mean_categories: [0.0; 11],
+            mean_categories: crate::model::Costs::default(),
         };
         check(&SummaryRecord::from(&s));
         let o = Outcome::default();

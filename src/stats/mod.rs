@@ -13,7 +13,7 @@ pub mod totals;
 pub use aggregates::{Aggregates, Sums};
 pub use totals::{InputDraws, Totals, TotalsError};
 
-use crate::model::CATEGORIES;
+use crate::model::{CATEGORIES, Costs};
 
 /// Quantile `p` of sorted data, interpolating linearly between order
 /// statistics (Hyndman and Fan's type 7, the default of R and numpy).
@@ -77,8 +77,8 @@ pub struct Summary {
     pub max: f64,
     /// Share of trials in which this strategy is cheapest (ties split).
     pub prob_cheapest: f64,
-    /// Mean cost per category, in the order of `model::CATEGORIES`.
-    pub mean_categories: [f64; 11],
+    /// Mean cost per category.
+    pub mean_categories: Costs,
 }
 
 /// Summaries of every strategy, in scenario order, from the run's totals
@@ -97,10 +97,9 @@ pub fn summarize(r: &Totals, agg: &Aggregates) -> Vec<Summary> {
             } else {
                 0.0
             };
-            let mut cats = [0.0; 11];
-            for (c, x) in cats.iter_mut().enumerate() {
-                *x = sums.category[s * CATEGORIES.len() + c].mean(n as u64);
-            }
+            let cats = Costs::from_array(std::array::from_fn(|c| {
+                sums.category[s * CATEGORIES.len() + c].mean(n as u64)
+            }));
             v.sort_by(f64::total_cmp);
             let q = |p| quantile_sorted(&v, p);
             let tail = n.div_ceil(20).max(1);

@@ -31,8 +31,8 @@ pub fn breakdown_bars(data: &RunData) -> Vec<Vec<Segment>> {
             let mut at = 0.0;
             CATEGORIES
                 .iter()
-                .zip(s.mean_categories)
-                .map(|(category, v)| {
+                .zip(s.mean_categories.iter())
+                .map(|(category, &v)| {
                     let seg = Segment {
                         category,
                         start: at,

@@ -14,7 +14,7 @@ use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 pub use crate::decide::Crossing;
 use crate::decide::{self, verdict};
-use crate::model::CATEGORIES;
+use crate::model::Category;
 use crate::output::rundata::RunData;
 use crate::stats::analysis::crossovers;
 
@@ -92,8 +92,11 @@ pub fn target_launch_label(data: &RunData) -> String {
 fn note(data: &RunData) -> String {
     let mut note =
         "Lines: median (P50) cumulative cost; bands: P10 to P90 (80% of trials).".to_string();
-    let unfinished = CATEGORIES.iter().position(|c| *c == "unfinished");
-    if unfinished.is_some_and(|c| data.summary.iter().any(|s| s.mean_categories[c] > 0.0)) {
+    if data
+        .summary
+        .iter()
+        .any(|s| s.mean_categories[Category::Unfinished] > 0.0)
+    {
         note.push_str(" The last month adds the cost of work still unfinished at the horizon.");
     }
     note
