@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand};
 
 pub use charts::{ChartsArgs, CompareArgs};
 pub use merge::MergeArgs;
-pub use run::RunArgs;
+pub use plan::RunArgs;
 pub use sweep::SweepArgs;
 
 use crate::scenario::{DEFAULT_SCENARIO, STARTER_SCENARIO, Scenario, ScenarioError};

@@ -1,18 +1,67 @@
-//! Raw `run` arguments -> a checked [`RunJob`]: flag overrides of the
+//! The `run` command's raw arguments ([`RunArgs`]) -> a checked [`RunJob`]: flag overrides of the
 //! scenario's `[simulation]`, the shard's range of trials, the precision
 //! goal, the memory check and the output directory. Nothing is simulated or
 //! written here.
 
 use std::path::{Path, PathBuf};
 
-use super::run::RunArgs;
+use clap::Args;
+
 use super::{CliError, Loaded};
 use crate::engine::RunPlan;
 use crate::pipeline::{PrecisionGoal, RunJob};
-use crate::scenario::Scenario;
+use crate::present::charts::Formats;
+use crate::scenario::{self, Scenario};
 
 /// Default cap of `--precision` runs.
 const DEFAULT_MAX_TRIALS: u64 = 1_000_000;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in default scenario runs.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Number of trials (overrides [simulation] trials); with --precision, the size of each batch.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
+    pub trials: Option<u64>,
+    /// Random seed (overrides [simulation] seed); the same seed gives the same results.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Months simulated (overrides [simulation] horizon_months).
+    #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u32).range(1..=scenario::LIMIT_HORIZON as i64))]
+    pub horizon: Option<u32>,
+    /// Output directory [default: results/<scenario file stem>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores, or RAYON_NUM_THREADS]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Keep running batches of trials until every strategy's mean is known to within REL
+    /// (95% half-width / mean, e.g. 0.01) and the most-often-cheapest strategy is settled.
+    #[arg(long, value_name = "REL", value_parser = parse_rel)]
+    pub precision: Option<f64>,
+    /// Cap on the trials of a --precision run [default: 1000000].
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
+    pub max_trials: Option<u64>,
+    /// Run only shard I of N (1-based): trials split into N contiguous ranges; writes a shard
+    /// directory for `tcosim merge`. Shard I uses exactly the random streams its trials have in
+    /// a whole run.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "precision")]
+    pub shard: Option<(u64, u64)>,
+    /// Skip trials.csv (everything else is written); for very large runs.
+    #[arg(long)]
+    pub no_trials_csv: bool,
+    /// Chart formats: png,svg (the default), png, svg, or none to skip the charts and
+    /// report.html (`tcosim charts RUN_DIR` draws them later).
+    #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
+    pub charts: Formats,
+    /// Run even if the memory estimate exceeds what the machine has available.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
 /// The job `args` ask for, and where its results go.
 pub fn run_job(args: &RunArgs, loaded: Loaded) -> Result<(RunJob, PathBuf), CliError> {
@@ -77,7 +126,7 @@ pub fn run_job(args: &RunArgs, loaded: Loaded) -> Result<(RunJob, PathBuf), CliE
     Ok((job, out))
 }
 
-pub(super) fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     let bad = || format!("`{s}` is not a shard; write I/N with 1 <= I <= N, e.g. 2/8");
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
     let (i, n) = (
@@ -97,7 +146,7 @@ pub fn shard_range(trials: u64, i: u64, n: u64) -> (u64, u64) {
     (at(i - 1), at(i) - at(i - 1))
 }
 
-pub(super) fn parse_rel(s: &str) -> Result<f64, String> {
+fn parse_rel(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
         _ => Err(format!(
