@@ -874,3 +874,125 @@ fn help_of_each_command_has_an_example() {
             .stdout(predicate::str::contains(format!("tcosim {cmd}")));
     }
 }
+
+/// A directory of the user's own: a file and a source folder.
+fn users_own(dir: &Path) {
+    fs::create_dir_all(dir.join("src")).expect("mkdir");
+    fs::write(dir.join("thesis.txt"), "three years of work").expect("write");
+    fs::write(dir.join("src/main.rs"), "fn main() {}").expect("write");
+}
+
+#[test]
+fn out_never_replaces_a_directory_tcosim_did_not_write() {
+    let tmp = tmp();
+    let mine = tmp.path().join("my");
+    users_own(&mine);
+    let before = snapshot(&mine);
+    let refused = |cmd: &mut assert_cmd::Command, what: &str| {
+        let a = cmd.assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.contains("holds files tcosim did not write") && err.contains("thesis.txt"),
+            "{what}: {err}"
+        );
+        assert_eq!(snapshot(&mine), before, "{what} changed the user's files");
+    };
+    refused(
+        run_cmd(Some(&shipped("default")), &mine, &["--trials", "50"])
+            .arg("--charts")
+            .arg("none"),
+        "run",
+    );
+    let a = tmp.path().join("a");
+    run_into(
+        Some(&shipped("default")),
+        &a,
+        &["--trials", "50", "--charts", "none"],
+    );
+    refused(
+        tcosim()
+            .arg("compare")
+            .arg(&a)
+            .arg(&a)
+            .arg("--out")
+            .arg(&mine),
+        "compare",
+    );
+    refused(
+        tcosim()
+            .arg("sweep")
+            .arg(shipped("default"))
+            .args([
+                "--set",
+                "simulation.horizon_months=6,12",
+                "--trials",
+                "20",
+                "--out",
+            ])
+            .arg(&mine),
+        "sweep",
+    );
+    // A comparison never replaces a run's results, and a run never
+    // replaces a comparison.
+    let cmp = tmp.path().join("cmp");
+    tcosim()
+        .arg("compare")
+        .arg(&a)
+        .arg(&a)
+        .args(["--charts", "none", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    tcosim()
+        .arg("compare")
+        .arg(&a)
+        .arg(&a)
+        .args(["--charts", "none", "--out"])
+        .arg(&a)
+        .assert()
+        .code(2);
+    run_cmd(Some(&shipped("default")), &cmp, &["--trials", "50"])
+        .assert()
+        .code(2);
+    // An empty directory is fine.
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).expect("mkdir");
+    run_into(
+        Some(&shipped("default")),
+        &empty,
+        &["--trials", "50", "--charts", "none"],
+    );
+    assert!(empty.join("summary.csv").is_file());
+}
+
+#[test]
+fn merge_never_writes_over_one_of_its_shards() {
+    let tmp = tmp();
+    let shard = |i: u32| tmp.path().join(format!("s{i}"));
+    for i in 1..=2 {
+        run_into(
+            Some(&shipped("default")),
+            &shard(i),
+            &[
+                "--trials",
+                "40",
+                "--shard",
+                &format!("{i}/2"),
+                "--charts",
+                "none",
+            ],
+        );
+    }
+    let before = snapshot(&shard(1));
+    let a = tcosim()
+        .arg("merge")
+        .arg(shard(1))
+        .arg(shard(2))
+        .args(["--charts", "none", "--out"])
+        .arg(shard(1))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("is one of the shards"), "{err}");
+    assert_eq!(snapshot(&shard(1)), before);
+}

@@ -7,9 +7,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::CliError;
-use crate::output::StagedDir;
 use crate::output::rundata::RunData;
 use crate::output::schema::{self, CompareRecord, Money};
+use crate::output::{OutputKind, StagedDir};
 use crate::present::charts::{self, Formats};
 use crate::present::html;
 
@@ -97,7 +97,8 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
         }
         runs.push((label, data));
     }
-    let staged = StagedDir::new(&args.out).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let staged = StagedDir::new(&args.out, OutputKind::Compare)
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let dir = staged.path();
     let rows: Vec<CompareRecord> = runs
         .iter()

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, signals};
-use crate::output::StagedDir;
+use crate::output::{OutputKind, StagedDir};
 use crate::pipeline::{self, Hooks};
 use crate::present;
 use crate::present::charts::Formats;
@@ -28,7 +28,16 @@ pub struct MergeArgs {
 
 pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let shards = pipeline::check_shards(&args.shards)?;
-    let staged = StagedDir::new(&args.out).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let same = |a: &std::path::Path, b: &std::path::Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+    if let Some((d, _)) = shards.iter().find(|(d, _)| same(d, &args.out)) {
+        return Err(CliError::Input(format!(
+            "--out {} is one of the shards being merged; merging into it would replace the shard. Give --out a new directory, e.g. {}",
+            d.display(),
+            d.with_file_name("merged").display()
+        )));
+    }
+    let staged = StagedDir::new(&args.out, OutputKind::Run)
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let hooks = Hooks {
         progress: &|_, _| {},
         cancel: signals::cancel_flag(),

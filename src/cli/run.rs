@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::plan::RunArgs;
 use super::{CliError, Loaded, signals};
-use crate::output::StagedDir;
+use crate::output::{OutputKind, StagedDir};
 use crate::pipeline::{self, Hooks, RunJob, RunReport, Stop};
 use crate::present;
 
@@ -16,7 +16,8 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     let loaded = Loaded::from_arg(args.scenario.as_deref())?;
     let label = loaded.label.clone();
     let (job, out) = super::plan::run_job(&args, loaded)?;
-    let staged = StagedDir::new(&out).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let staged =
+        StagedDir::new(&out, OutputKind::Run).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let pool = super::worker_pool(args.threads)?;
     if !args.quiet {
         print_start(&job, &label, pool.current_num_threads());

@@ -12,8 +12,8 @@ use crate::decide::best_by_median;
 use crate::decide::format::swept_value;
 use crate::decide::verdict::sweep_statement;
 use crate::engine::RunPlan;
-use crate::output::StagedDir;
 use crate::output::schema::{Money, Prob};
+use crate::output::{OutputKind, StagedDir};
 use crate::pipeline;
 use crate::present::charts::{self, Formats, sweep::SweepData};
 use crate::scenario::{self, Scenario};
@@ -194,7 +194,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     if let Some(jobs) = &args.emit_jobs {
         return emit_jobs(jobs, &out_dir, &text, &axes, &pts, &args);
     }
-    let staged = StagedDir::new(&out_dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let staged = StagedDir::new(&out_dir, OutputKind::Sweep)
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let pool = super::worker_pool(args.threads)?;
     if !args.quiet {
         println!(
@@ -334,7 +335,8 @@ fn emit_jobs(
     pts: &[Vec<f64>],
     args: &SweepArgs,
 ) -> Result<(), CliError> {
-    let staged = StagedDir::new(dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let staged =
+        StagedDir::new(dir, OutputKind::Jobs).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let mut jobs = String::new();
     let mut index = csv::Writer::from_path(staged.path().join("points.csv"))
         .context("cannot create points.csv")?;
