@@ -108,8 +108,9 @@ impl Results {
 pub trait TrialSink: Sync {
     /// A worker's buffer of recorded outcomes.
     type Chunk: Send;
-    /// An empty buffer for a chunk of `trials` trials.
-    fn start_chunk(&self, trials: usize) -> Self::Chunk;
+    /// An empty buffer for a chunk of `outcomes` outcomes (trials x
+    /// strategies).
+    fn start_chunk(&self, outcomes: usize) -> Self::Chunk;
     /// Records strategy `strategy`'s outcome in trial `trial`.
     fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome);
     /// Takes a finished chunk; chunks arrive in trial order.
@@ -133,8 +134,8 @@ impl TrialSink for NoSink {
 /// An optional sink: `None` records nothing.
 impl<S: TrialSink> TrialSink for Option<S> {
     type Chunk = Option<S::Chunk>;
-    fn start_chunk(&self, trials: usize) -> Self::Chunk {
-        self.as_ref().map(|s| s.start_chunk(trials))
+    fn start_chunk(&self, outcomes: usize) -> Self::Chunk {
+        self.as_ref().map(|s| s.start_chunk(outcomes))
     }
     #[inline]
     fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
@@ -192,7 +193,7 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
         min: vec![f64::INFINITY; sm],
         max: vec![f64::NEG_INFINITY; sm],
         sums: Sums::new(s_count, h),
-        recorded: sink.start_chunk(n),
+        recorded: sink.start_chunk(n * s_count),
     };
     let mut world = World::default();
     let mut cum = vec![0.0; h];

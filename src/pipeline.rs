@@ -19,11 +19,6 @@ use crate::output::rundata::RunData;
 use crate::output::schema::Money;
 use crate::output::{self, StagedDir, csv::TrialsFile};
 use crate::present::charts::{self, Formats};
-
-/// Checks that shard directories belong together; see [`output::shard::check_shards`].
-pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
-    output::shard::check_shards(dirs).map_err(Failure::Input)
-}
 use crate::present::{decision, html};
 use crate::scenario::Scenario;
 use crate::stats::{self, Summary, analysis};
@@ -368,6 +363,10 @@ pub fn sweep_points(
 }
 
 // ---------------------------------------------------------------- merge
+/// Checks that shard directories belong together; see [`output::shard::check_shards`].
+pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Failure> {
+    output::shard::check_shards(dirs).map_err(Failure::Input)
+}
 
 /// Appends a shard's trials.csv rows (without its header) to `out`.
 fn append_rows(path: &Path, out: &TrialsFile) -> anyhow::Result<()> {

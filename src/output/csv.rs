@@ -68,11 +68,6 @@ impl TrialsFile {
         })
     }
 
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Appends rows written elsewhere (a shard's trials.csv without its
     /// header).
     pub fn append(&self, mut rows: impl std::io::Read) -> Result<()> {
@@ -103,8 +98,9 @@ impl TrialsFile {
 impl TrialSink for TrialsFile {
     type Chunk = csv::Writer<Vec<u8>>;
 
-    fn start_chunk(&self, trials: usize) -> Self::Chunk {
-        schema::row_buffer(trials * 4 * 160)
+    fn start_chunk(&self, outcomes: usize) -> Self::Chunk {
+        // About 160 bytes a row.
+        schema::row_buffer(outcomes * 160)
     }
 
     fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
