@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{self, CATEGORIES, Outcome, World};
+use crate::model::{self, CATEGORIES, EventInput, Outcome, World};
 use crate::scenario::Scenario;
 use crate::stats::sketch::bucket;
 use crate::stats::{Aggregates, InputDraws, Sums, Totals, TotalsError};
@@ -49,7 +49,8 @@ impl RunPlan {
     /// month a sketch.
     pub fn memory_estimate(&self, sc: &Scenario) -> u64 {
         let s = sc.strategies.len() as u64;
-        let per_trial = 8 * s + 4 * varying_inputs(sc).len() as u64;
+        let inputs = varying_inputs(sc).len() + model::event_inputs(sc).len();
+        let per_trial = 8 * s + 4 * inputs as u64;
         let per_month = s * u64::from(self.horizon) * (8 * 4096 + 64);
         self.trials * per_trial + per_month + (64 << 20)
     }
@@ -72,7 +73,8 @@ pub struct Results {
     pub plan: RunPlan,
     /// TCO per trial and strategy.
     pub totals: Totals,
-    /// Each trial's values of the inputs that vary.
+    /// Each trial's values of the inputs that vary: the per-trial inputs,
+    /// then the first draw of each per-event input.
     pub inputs: InputDraws,
     /// Monthly and category figures.
     pub agg: Aggregates,
@@ -170,6 +172,7 @@ struct Chunk<'a> {
     sc: &'a Scenario,
     plan: RunPlan,
     varying: &'a [usize],
+    events: &'a [EventInput],
     first: u64,
     end: u64,
 }
@@ -179,6 +182,7 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
         sc,
         plan,
         varying,
+        events,
         first,
         end,
     } = c;
@@ -188,7 +192,7 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
     let sm = s_count * h;
     let mut out = ChunkOut {
         totals: Vec::with_capacity(n * s_count),
-        inputs: Vec::with_capacity(n * varying.len()),
+        inputs: Vec::with_capacity(n * (varying.len() + events.len())),
         buckets: Vec::with_capacity(n * sm),
         min: vec![f64::INFINITY; sm],
         max: vec![f64::NEG_INFINITY; sm],
@@ -202,6 +206,8 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
         world.sample(sc, plan.seed, trial, h);
         out.inputs
             .extend(varying.iter().map(|k| world.values[*k] as f32));
+        out.inputs
+            .extend(events.iter().map(|e| e.first_draw(plan.seed, trial) as f32));
         for s in 0..s_count {
             let o = model::simulate(sc, &world, s, plan.seed, trial, &mut cum, &mut quality);
             out.totals.push(o.total);
@@ -303,12 +309,13 @@ pub fn run_with_sink<S: TrialSink>(
     let s_count = sc.strategies.len();
     let h = plan.horizon as usize;
     let varying = varying_inputs(sc);
+    let events = model::event_inputs(sc);
     let chunk = (CHUNK_VALUES / (s_count * h).max(1)).clamp(1, CHUNK_TRIALS) as u64;
     let chunks = plan.trials.div_ceil(chunk);
     let wave = (rayon::current_num_threads() * 4).max(8) as u64;
     let mut res = Collected {
         totals: Vec::with_capacity(plan.trials as usize * s_count),
-        inputs: Vec::with_capacity(plan.trials as usize * varying.len()),
+        inputs: Vec::with_capacity(plan.trials as usize * (varying.len() + events.len())),
         agg: Aggregates::new(s_count, h),
     };
     let (start, end) = (plan.first_trial, plan.first_trial + plan.trials);
@@ -332,6 +339,7 @@ pub fn run_with_sink<S: TrialSink>(
                             sc,
                             plan,
                             varying: &varying,
+                            events: &events,
                             first,
                             end: (first + chunk).min(end),
                         };
@@ -361,7 +369,11 @@ pub fn run_with_sink<S: TrialSink>(
     }
     progress(plan.trials);
     let names = sc.strategies.iter().map(|s| s.name.clone()).collect();
-    let keys = varying.iter().map(|k| sc.inputs[*k].key.clone()).collect();
+    let keys = varying
+        .iter()
+        .map(|k| sc.inputs[*k].key.clone())
+        .chain(events.into_iter().map(|e| e.key))
+        .collect();
     Ok(Results {
         plan,
         totals: Totals::new(names, res.totals).map_err(RunError::Invalid)?,

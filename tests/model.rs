@@ -35,7 +35,7 @@ rework_at_zero_context = 0
 [drift]
 events_per_month = 0
 severity = 0.2
-decay_per_month_unmaintained = 0
+decay_per_engineer_month_unmaintained = 0
 remediation_months_per_severity = 1
 detected_per_month_monitored = 0.9
 detected_per_month_unmonitored = 0.25
@@ -187,11 +187,15 @@ fn productivity_and_context_closed_form() {
     );
     let r = run(&scenario(&text));
     let o = r.outcome(0, 0);
-    // Month 0: 1 engineer-month delivered at full speed. Month 1: the rest
-    // (0.5) at p = 0.75 takes 2/3 of a month, 1/6 of it lost to context.
+    // Month 0: 1 engineer-month delivered at full speed. Month 1: the
+    // newcomer starts at K = 0.5 of need 1 and catches up continuously:
+    // p(τ) = 0.75 + 0.5 τ for τ < 0.5, so the first 0.5 of time delivers
+    // 0.75 * 0.5 + 0.25 * 0.25 = 0.4375; the last 0.0625 takes 0.0625 at
+    // full speed. Time used 0.5625, of it (1 - p0) M² / (2 need) = 0.0625
+    // lost to context; the newcomer leaves with K = 0.5 + 0.5625.
     close(o.costs[Category::Build], 1.5 * 16_000.0);
-    close(o.costs[Category::Context], (0.5 / 0.75) * 0.25 * 16_000.0);
-    close(o.context_lost, 0.5 * 1.0 + 0.5 * (0.5 + 2.0 / 3.0));
+    close(o.costs[Category::Context], 0.0625 * 16_000.0);
+    close(o.context_lost, 0.5 * 1.0 + 0.5 * (0.5 + 0.5625));
     assert_eq!(o.engagements, 2);
 }
 

@@ -175,7 +175,7 @@ rework_at_zero_context = {rz}
 [drift]
 events_per_month = {events}
 severity = {sev}
-decay_per_month_unmaintained = {sev}
+decay_per_engineer_month_unmaintained = {sev}
 remediation_months_per_severity = {notice}
 detected_per_month_monitored = {det}
 detected_per_month_unmonitored = {exit}

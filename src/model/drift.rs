@@ -43,18 +43,14 @@ impl Sim<'_> {
     }
 
     /// 6.6: month `m`'s drift events and the decay of the maintenance left
-    /// undone add undetected degradation (capped so the total stays at most
+    /// undone (per engineer-month) add undetected degradation (capped so the total stays at most
     /// 1); then part of it is detected, more of it if `monitored`.
     #[inline]
     pub(super) fn drift(&mut self, m: usize, demand: &Demand, monitored: bool) {
         self.d_u += self.w.drift_severity[m];
         self.out.drift_events += self.w.drift_events[m];
-        let undone = if self.maintenance > 0.0 {
-            demand[WorkKind::Maintenance] / self.maintenance
-        } else {
-            0.0
-        };
-        self.d_u += undone * self.decay;
+        // Decay in proportion to the engineer-months of upkeep left undone.
+        self.d_u += demand[WorkKind::Maintenance] * self.decay;
         if self.d_u + self.d_d > 1.0 {
             self.d_u = (1.0 - self.d_d).max(0.0);
         }

@@ -43,6 +43,23 @@ impl Sim<'_> {
         }
     }
 
+    /// 6.7: in a live month, the roadmap work still due after the month's
+    /// work costs delay per engineer-month waiting.
+    #[inline]
+    pub(super) fn backlog_delay(&mut self) {
+        self.out.costs[Category::Delay] += self.roadmap_due * self.backlog_cost;
+    }
+
+    /// 6.7: month `m`'s roadmap projects join the work due, in every month
+    /// from the target launch month on, live or not (the world's arrivals are
+    /// the same for every strategy, whatever its launch).
+    #[inline]
+    pub(super) fn roadmap_arrives(&mut self, m: usize) {
+        if m as f64 >= self.target_launch {
+            self.roadmap_due += self.w.roadmap_arrivals[m];
+        }
+    }
+
     /// 6.8: whether traction is known at the end of month `m`: the product
     /// has been live the required number of months.
     #[inline]

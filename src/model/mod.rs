@@ -18,12 +18,13 @@
 mod costs;
 mod drift;
 mod lifecycle;
+mod ramp;
 mod staffing;
 mod work;
 mod world;
 
 pub use costs::{CATEGORIES, Category, Costs};
-pub use world::{Contract, EngagementTrial, MAX_EVENTS_PER_MONTH, World};
+pub use world::{Contract, EngagementTrial, EventInput, MAX_EVENTS_PER_MONTH, World, event_inputs};
 
 use crate::scenario::{Phase, Scenario};
 use staffing::{Engineer, Search};
@@ -86,11 +87,12 @@ pub fn simulate(
         rem_per_sev: v[wi.remediation_months_per_severity],
         act_above: v[wi.act_when_degraded_above],
         maintenance: v[wi.maintenance_per_month],
-        decay: v[wi.decay_per_month_unmaintained],
+        decay: v[wi.decay_per_engineer_month_unmaintained],
         det_mon: v[wi.detected_per_month_monitored],
         det_unmon: v[wi.detected_per_month_unmonitored],
         value_at_risk: v[wi.value_at_risk_per_month],
         cost_of_delay: v[wi.cost_of_delay_per_month],
+        backlog_cost: v[wi.cost_of_delay_per_engineer_month],
         target_launch: v[wi.target_launch_month],
         known_after: v[wi.traction_known_after_months].ceil(),
         unfinished_cost: v[wi.unfinished_cost_per_engineer_month],
@@ -129,11 +131,15 @@ struct Sim<'a> {
     rem_per_sev: f64,
     act_above: f64,
     maintenance: f64,
+    /// Degradation per engineer-month of maintenance left undone.
     decay: f64,
     det_mon: f64,
     det_unmon: f64,
     value_at_risk: f64,
     cost_of_delay: f64,
+    /// Cost of delay per engineer-month of roadmap work waiting, per live
+    /// month.
+    backlog_cost: f64,
     target_launch: f64,
     /// Months live before traction is known, rounded up.
     known_after: f64,
@@ -202,14 +208,18 @@ impl<'a> Sim<'a> {
             let monitored = self.work_month(arrival, live, &mut demand);
             // 6.5 Launch.
             self.launch_if_built(mu);
-            // 6.6 Drift, and the roadmap projects that arrive (live months).
-            // 6.7 Business impact: degradation (live months), then delay.
+            // 6.6 Drift (live months).
+            // 6.7 Business impact: degradation and the backlog waiting (live
+            // months), then delay.
             if live {
                 self.drift(m, &demand, monitored);
-                self.roadmap_due += self.w.roadmap_arrivals[m];
                 self.degradation();
+                self.backlog_delay();
             }
             self.delay(m);
+            // The month's roadmap projects join the backlog (from the target
+            // month, live or not).
+            self.roadmap_arrives(m);
             // 6.8 Phase condition, then traction.
             let traction_known = self.traction_known(m);
             self.end_phase_if_done(mu, traction_known);

@@ -13,7 +13,6 @@ use super::Sim;
 use super::costs::Category;
 use super::world::Contract;
 use crate::rng;
-use crate::scenario::EngagementKind;
 
 /// An engineer present on the project.
 #[derive(Debug, Clone, Copy)]
@@ -102,10 +101,7 @@ impl Sim<'_> {
         let root = def.root;
         let k = self.searches[root];
         self.searches[root] += 1;
-        let dist = match &def.kind {
-            EngagementKind::Freelance(f) => &f.time_to_engage_months,
-            EngagementKind::Employee(p) => &p.time_to_hire_months,
-        };
+        let dist = def.search_time();
         let remaining = match dist.fixed_value() {
             Some(x) => x,
             None => dist.sample(&mut rng::stream(

@@ -1,23 +1,21 @@
 //! Work: what an engineer delivers in the part of a month they are present,
 //! and what it costs (docs/MODEL.md sections 5, 6.3, 6.4 and 7).
 //!
-//! Productivity and rework follow from the engineer's context against the
-//! system built so far; demand is served kind by kind in priority order; paid
-//! time then splits exactly into delivered work (charged to its kind's
-//! category), context, rework and idle, with platform fees on top. The same
-//! rates price the work still due at the horizon, so the two cannot drift
-//! apart.
+//! Productivity and rework follow continuously from the engineer's context
+//! against the system built so far (the ramp of `ramp.rs`); demand is served
+//! kind by kind in priority order; paid time then splits exactly into
+//! delivered work (charged to its kind's category), context, rework and
+//! idle, with platform fees on top. The same ramp prices the work still due
+//! at the horizon, so the two cannot drift apart.
 
 use std::ops::{Index, IndexMut};
 
 use super::costs::Category;
+use super::ramp::{Ramp, RampParams};
 use super::staffing::Engineer;
 use super::world::EngagementTrial;
 use super::{EPS, Sim};
 use crate::scenario::WorkKind;
-
-/// The highest rework rate (so that work always converges).
-const MAX_REWORK: f64 = 0.95;
 
 /// Work still due this month, by kind.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +39,10 @@ impl IndexMut<WorkKind> for Demand {
 
 impl EngagementTrial {
     /// Paid time, engineer-months, of an engineer present for `present` of a
-    /// month who worked `used`: an employee is paid for presence, a
-    /// freelancer for the hours worked, or the retainer if more (live months).
+    /// month who worked `used`: an employee is paid for presence (its
+    /// available part, `capacity` engineer-months a month, each costing the
+    /// monthly cost divided by availability), a freelancer for the hours
+    /// worked, or the retainer if more (live months).
     #[inline]
     fn billed(&self, used: f64, present: f64, live: bool) -> f64 {
         if self.contract.bills_hours() {
@@ -52,26 +52,24 @@ impl EngagementTrial {
                 used
             }
         } else {
-            present
+            present * self.capacity
         }
     }
 }
 
 impl Sim<'_> {
-    /// Section 5: productivity and rework rate of engagement `e` with
-    /// context `k`.
+    /// Section 5: the ramp of engagement `e`'s engineer starting a stretch
+    /// with context `k`, against the context there is to know now.
     #[inline]
-    pub(super) fn rates(&self, e: usize, k: f64) -> (f64, f64) {
+    pub(super) fn ramp(&self, e: usize, k: f64) -> Ramp {
         let need = self.full_context.min(self.built);
-        let c = if need <= 0.0 {
-            1.0
-        } else {
-            (k / need).min(1.0)
+        let rp = RampParams {
+            p0: self.p0,
+            rework_base: self.rework_base,
+            rework_at_zero: self.rework_zero,
+            multiplier: self.eng(e).rework_multiplier,
         };
-        let p = self.p0 + (1.0 - self.p0) * c;
-        let r = ((self.rework_base + self.rework_zero * (1.0 - c)) * self.eng(e).rework_multiplier)
-            .min(MAX_REWORK);
-        (p, r)
+        Ramp::new(&rp, k, need)
     }
 
     /// Section 5: whether work in `e`'s scope calls a freelancer in.
@@ -83,14 +81,16 @@ impl Sim<'_> {
             || (s.has(WorkKind::Remediation) && self.d_d > self.act_above)
     }
 
-    /// 6.3: the work due at the start of the month, by kind.
+    /// 6.3: the work to do this month, by kind.
     #[inline]
     pub(super) fn demand(&self, live: bool) -> Demand {
         let mut d = Demand([0.0; 4]);
         d[WorkKind::Remediation] = self.remediation_due();
         d[WorkKind::Build] = self.build_due;
         d[WorkKind::Maintenance] = if live { self.maintenance } else { 0.0 };
-        d[WorkKind::Roadmap] = self.roadmap_due;
+        // The backlog is due from arrival, live or not, but is worked on only
+        // while the product is live.
+        d[WorkKind::Roadmap] = if live { self.roadmap_due } else { 0.0 };
         d
     }
 
@@ -141,26 +141,27 @@ impl Sim<'_> {
         }
         let en = self.eng(g.e);
         *monitored |= en.monitoring;
-        let (p, r) = self.rates(g.e, g.k);
-        let eff = p * (1.0 - r);
+        let ramp = self.ramp(g.e, g.k);
         let rate = en.cost_per_month;
-        let mut left = frac * en.capacity;
+        let time = frac * en.capacity;
+        // Output the whole stretch could deliver, and delivered so far.
+        let most = ramp.output(time);
+        let mut out = 0.0;
         let mut used = 0.0;
         for kind in en.scope.kinds() {
             let d = demand[kind];
-            if d <= EPS || left <= 0.0 {
+            if d <= EPS || used >= time {
                 continue;
             }
-            let need = d / eff;
-            let (t, rest) = if need <= left {
-                (need, 0.0)
+            let (delivered, rest) = if most - out >= d {
+                used = ramp.time_for(out + d).clamp(used, time);
+                (d, 0.0)
             } else {
-                (left, (d - left * eff).max(0.0))
+                used = time;
+                ((most - out).max(0.0), (d - (most - out)).max(0.0))
             };
-            let delivered = d - rest;
+            out += delivered;
             demand[kind] = rest;
-            left -= t;
-            used += t;
             self.out.costs[Category::of_work(kind)] += delivered * rate;
             self.delivered(kind, delivered, rest);
         }
@@ -168,8 +169,8 @@ impl Sim<'_> {
             self.repairs_take_no_time();
         }
         let costs = &mut self.out.costs;
-        costs[Category::Context] += used * (1.0 - p) * rate;
-        costs[Category::Rework] += used * p * r * rate;
+        costs[Category::Context] += ramp.context(used) * rate;
+        costs[Category::Rework] += ramp.rework(used) * rate;
         let billed = en.billed(used, frac, live);
         costs[Category::Idle] += (billed - used).max(0.0) * rate;
         costs[Category::Hiring] += en.platform_fee * billed * rate;
@@ -206,8 +207,9 @@ impl Sim<'_> {
                     self.docs_k.min(self.full_context),
                 ),
             };
-            let (p, r) = self.rates(e, k);
-            self.out.costs[Category::Unfinished] += due / (p * (1.0 - r)) * self.unfinished_cost;
+            // One unbounded stretch: ramp-up paid once.
+            let time = self.ramp(e, k).time_for(due);
+            self.out.costs[Category::Unfinished] += time * self.unfinished_cost;
         }
     }
 }

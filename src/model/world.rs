@@ -7,6 +7,7 @@
 use rand::distr::Distribution;
 use rand_distr::Poisson;
 
+use crate::dist::Dist;
 use crate::rng::{self, name_hash};
 use crate::scenario::{EngagementKind, HOURS_PER_MONTH, Scenario, Scope};
 
@@ -58,11 +59,12 @@ pub struct EngagementTrial {
     pub monitoring: bool,
     pub documentation: f64,
     pub rework_multiplier: f64,
-    /// Engineer-months of work per month of presence.
+    /// Engineer-months of work per month of presence (employee: its
+    /// availability; freelancer: most hours a month over `HOURS_PER_MONTH`).
     pub capacity: f64,
     /// Cost of one engineer-month of paid time (employee: monthly salary
-    /// with overhead and tools; freelancer: `HOURS_PER_MONTH` hours at the
-    /// hourly rate).
+    /// with overhead and tools, over availability; freelancer:
+    /// `HOURS_PER_MONTH` hours at the hourly rate).
     pub cost_per_month: f64,
     /// Freelance platform fee, a fraction of billings.
     pub platform_fee: f64,
@@ -211,15 +213,72 @@ impl World {
                 }
                 EngagementKind::Employee(p) => {
                     let salary = v[p.annual_salary];
-                    t.cost_per_month =
+                    let monthly =
                         salary * (1.0 + v[p.overhead]) / 12.0 + v[p.tools_per_year] / 12.0;
+                    // A month of presence buys `availability` engineer-months.
+                    t.capacity = v[p.availability];
+                    t.cost_per_month = monthly / t.capacity;
                     t.start_fee = v[p.recruiting_fee] * salary + v[p.internal_hiring_cost];
                     t.leave_per_month = 1.0 - (1.0 - v[p.attrition_per_year]).powf(1.0 / 12.0);
                     t.notice_months = v[p.notice_months];
-                    t.severance = t.cost_per_month * v[p.severance_months];
+                    t.severance = monthly * v[p.severance_months];
                 }
             }
             self.engagements.push(t);
         }
     }
+}
+
+/// A per-event input (a search's duration, a roadmap project's size, a drift
+/// event's severity) as sensitivity sees it: represented in each trial by
+/// the first value of its stream, drawn whether or not the event happens
+/// (docs/MODEL.md 9b).
+#[derive(Debug, Clone)]
+pub struct EventInput {
+    /// Key path, e.g. `engagements.engineer.time_to_hire_months`.
+    pub key: String,
+    dist: Dist,
+    stream: u64,
+}
+
+impl EventInput {
+    /// The first value of the input's stream in trial `trial`: the value its
+    /// first event in the trial takes.
+    #[inline]
+    pub fn first_draw(&self, seed: u64, trial: u64) -> f64 {
+        self.dist
+            .sample(&mut rng::stream(seed, trial, self.stream, 0))
+    }
+}
+
+/// The scenario's per-event inputs that vary, in a fixed order: the
+/// roadmap's project size, drift severity, then each engagement's search
+/// time (once per table that sets it: engagements that inherit it share the
+/// stream and the draws).
+pub fn event_inputs(sc: &Scenario) -> Vec<EventInput> {
+    let ws = world_streams();
+    let w = &sc.world;
+    let mut out = vec![
+        EventInput {
+            key: "roadmap.project_size_months".into(),
+            dist: w.project_size_months.clone(),
+            stream: ws.roadmap_sizes,
+        },
+        EventInput {
+            key: "drift.severity".into(),
+            dist: w.severity.clone(),
+            stream: ws.drift_severity,
+        },
+    ];
+    for e in &sc.engagements {
+        if out.iter().all(|x| x.key != e.search_time_key) {
+            out.push(EventInput {
+                key: e.search_time_key.clone(),
+                dist: e.search_time().clone(),
+                stream: e.streams.search,
+            });
+        }
+    }
+    out.retain(|x| !x.dist.is_fixed());
+    out
 }

@@ -246,6 +246,7 @@ fn engagement(c: &mut Ctx<'_>, ch: &Chain<'_, '_, '_>, memo: &mut Memo) -> Optio
             attrition_per_year: got.input("attrition_per_year"),
             notice_months: got.input("notice_months"),
             severance_months: got.input("severance_months"),
+            availability: got.input("availability"),
             time_to_hire_months: got.event("time_to_hire_months"),
         })
     };
@@ -262,6 +263,15 @@ fn engagement(c: &mut Ctx<'_>, ch: &Chain<'_, '_, '_>, memo: &mut Memo) -> Optio
     };
     let root_name = &ch.raws[ch.root].name;
     let stream = |event: &str| name_hash(&format!("engagements.{root_name}#{event}"));
+    let search_key = if kind.freelance {
+        "time_to_engage_months"
+    } else {
+        "time_to_hire_months"
+    };
+    let search_time_key = match ch.find(search_key) {
+        Some((j, _)) => ch.path(j, search_key),
+        None => ch.path(ch.root, search_key),
+    };
     Some(Engagement {
         name: ch.own().name.clone(),
         root: ch.root,
@@ -270,6 +280,7 @@ fn engagement(c: &mut Ctx<'_>, ch: &Chain<'_, '_, '_>, memo: &mut Memo) -> Optio
         documentation: got.input("documentation"),
         rework_multiplier: got.input("rework_multiplier"),
         kind: params,
+        search_time_key,
         streams: EventStreams {
             search: stream("search"),
             returns: stream("return"),

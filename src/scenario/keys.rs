@@ -117,6 +117,14 @@ pub const UNIT: Domain = Domain {
     clamp: false,
     what: "a probability or fraction between 0 and 1",
 };
+/// A share of paid time that is available for work.
+pub const AVAILABILITY: Domain = Domain {
+    lo: 0.0,
+    lo_open: true,
+    hi: 1.0,
+    clamp: false,
+    what: "a fraction above 0 and at most 1",
+};
 /// Productivity with no context.
 pub const PRODUCTIVITY: Domain = Domain {
     lo: 0.001,
@@ -323,6 +331,32 @@ const fn dist(section: &'static str, example: &'static str) -> Key {
     )
 }
 
+/// A key an earlier version of the model accepted and this one refuses:
+/// its section, its name, and what replaced it (how to convert).
+pub struct RetiredKey {
+    pub section: &'static str,
+    pub name: &'static str,
+    pub instead: &'static str,
+}
+
+/// Keys of earlier model versions, refused with a message that says what to
+/// write instead (a scenario error, not an unknown key).
+pub static RETIRED: &[RetiredKey] = &[RetiredKey {
+    section: "drift",
+    name: "decay_per_month_unmaintained",
+    instead: "model v5 charges decay per engineer-month of maintenance left undone: write \
+              `decay_per_engineer_month_unmaintained` instead, with the old value divided by \
+              `project.maintenance_per_month` (for example 0.02 with 0.2 engineer-months of \
+              maintenance a month becomes 0.1)",
+}];
+
+/// What replaced `name` in `section`, if it is a retired key.
+pub fn retired(section: &str, name: &str) -> Option<&'static RetiredKey> {
+    RETIRED
+        .iter()
+        .find(|r| r.section == section && r.name == name)
+}
+
 use DefaultValue as D;
 use Value as V;
 
@@ -355,6 +389,7 @@ pub static KEYS: &[Key] = &[
     // [roadmap]
     zero("roadmap", "projects_per_month", PER_MONTH, "{ dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.6 }", "Mean improvement projects arriving per month after launch (Poisson)."),
     opt("roadmap", "project_size_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 1.0, p90 = 3.0 }", "Effort of each roadmap project, in engineer-months (drawn per project)."),
+    zero("roadmap", "cost_of_delay_per_engineer_month", MONEY, "{ dist = \"lognormal\", median = 2500, p90 = 7500 }", "Value forgone each live month per engineer-month of roadmap work waiting in the backlog."),
     // [business]
     opt("business", "include_business_impact", V::Bool, D::Bool(true), "true", "Whether lost value and delay count in the total cost (false: reported, not added)."),
     zero("business", "value_at_risk_per_month", MONEY, "{ dist = \"lognormal\", median = 30000, p90 = 80000 }", "Value lost per month at 100% degradation."),
@@ -368,7 +403,7 @@ pub static KEYS: &[Key] = &[
     // [drift]
     zero("drift", "events_per_month", PER_MONTH, "{ dist = \"beta\", alpha = 2, beta = 18 }", "Mean sudden drift events per month (Poisson)."),
     opt("drift", "severity", V::PerEvent(UNIT), D::Number(0.0), "{ dist = \"beta\", alpha = 2, beta = 8 }", "Quality lost per drift event (drawn per event)."),
-    zero("drift", "decay_per_month_unmaintained", UNIT, "{ dist = \"triangular\", min = 0.01, mode = 0.02, max = 0.05 }", "Quality lost per month without maintenance."),
+    zero("drift", "decay_per_engineer_month_unmaintained", FACTOR, "{ dist = \"triangular\", min = 0.05, mode = 0.10, max = 0.25 }", "Quality lost per engineer-month of maintenance left undone."),
     zero("drift", "remediation_months_per_severity", MONTHS, "{ dist = \"lognormal\", median = 1.25, p90 = 3.75 }", "Repair effort per unit of severity, in engineer-months."),
     zero("drift", "detected_per_month_monitored", UNIT, "0.9", "Share of hidden degradation found per month with monitoring."),
     zero("drift", "detected_per_month_unmonitored", UNIT, "0.25", "Share of hidden degradation found per month without monitoring."),
@@ -382,7 +417,7 @@ pub static KEYS: &[Key] = &[
     opt(ENGAGEMENT, "rework_multiplier", V::Input(FACTOR), D::Number(1.0), "{ dist = \"triangular\", min = 0.9, mode = 1.2, max = 1.6 }", "Factor on the share of defective work."),
     // Freelance engagements.
     req(FREELANCE, "hourly_rate", V::Input(HOURLY), "{ dist = \"lognormal\", median = 120, p90 = 200 }", "Hourly rate."),
-    opt(FREELANCE, "max_hours_per_month", V::Input(HOURS), D::Number(HOURS_PER_MONTH), "160", "Most hours billed in one month."),
+    opt(FREELANCE, "max_hours_per_month", V::Input(HOURS), D::Number(HOURS_PER_MONTH), "142", "Most hours billed in one month (an average month's, leave taken)."),
     zero(FREELANCE, "platform_fee", FACTOR, "{ dist = \"triangular\", min = 0.03, mode = 0.05, max = 0.10 }", "Share added to billings by the platform."),
     zero(FREELANCE, "engagement_fee", MONEY, "0", "Fee paid per engagement."),
     opt(FREELANCE, "time_to_engage_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 0.33, p90 = 1.0 }", "Time from the start of a search to the first day (drawn per search)."),
@@ -395,10 +430,11 @@ pub static KEYS: &[Key] = &[
     zero(EMPLOYEE, "tools_per_year", MONEY, "{ dist = \"triangular\", min = 4000, mode = 8000, max = 15000 }", "Tools and equipment per year."),
     zero(EMPLOYEE, "recruiting_fee", FACTOR, "{ dist = \"triangular\", min = 0.15, mode = 0.20, max = 0.30 }", "Recruiter's fee as a share of salary; 0 if hiring directly."),
     zero(EMPLOYEE, "internal_hiring_cost", MONEY, "{ dist = \"lognormal\", median = 9000, p90 = 25000 }", "Internal cost of each hire."),
-    opt(EMPLOYEE, "time_to_hire_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 2.0, p90 = 4.0 }", "Time from the start of a search to the new hire's first day (drawn per search)."),
+    opt(EMPLOYEE, "time_to_hire_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 2.5, p90 = 5.0 }", "Time from the start of a search to the new hire's first day (drawn per search)."),
     zero(EMPLOYEE, "attrition_per_year", UNIT, "{ dist = \"beta\", alpha = 6.5, beta = 43.5 }", "Chance of leaving in a year."),
     zero(EMPLOYEE, "notice_months", MONTHS, "0.5", "Notice period, in months."),
     zero(EMPLOYEE, "severance_months", MONTHS, "1", "Salary paid if the product is retired for lack of traction, in months."),
+    opt(EMPLOYEE, "availability", V::Input(AVAILABILITY), D::Number(1.0), "{ dist = \"triangular\", min = 0.85, mode = 0.89, max = 0.92 }", "Share of paid time available for the project (leave, holidays and company time taken out)."),
     // [[strategies]]
     req(STRATEGY, "name", V::Text { help: "the strategy's name as a string" }, "\"Freelance, then hire\"", "The strategy's name, unique in the scenario."),
     opt(STRATEGY, "description", V::Text { help: "a description as a string" }, D::Text(""), "\"Start freelance, hire once traction is known.\"", "What the strategy is."),

@@ -119,6 +119,7 @@ pub struct WorldInputs {
     pub traction_known_after_months: InputId,
     pub maintenance_per_month: InputId,
     pub projects_per_month: InputId,
+    pub cost_of_delay_per_engineer_month: InputId,
     pub value_at_risk_per_month: InputId,
     pub cost_of_delay_per_month: InputId,
     pub unfinished_cost_per_engineer_month: InputId,
@@ -127,7 +128,7 @@ pub struct WorldInputs {
     pub rework_base: InputId,
     pub rework_at_zero_context: InputId,
     pub events_per_month: InputId,
-    pub decay_per_month_unmaintained: InputId,
+    pub decay_per_engineer_month_unmaintained: InputId,
     pub remediation_months_per_severity: InputId,
     pub detected_per_month_monitored: InputId,
     pub detected_per_month_unmonitored: InputId,
@@ -163,6 +164,7 @@ pub struct Employee {
     pub attrition_per_year: InputId,
     pub notice_months: InputId,
     pub severance_months: InputId,
+    pub availability: InputId,
     /// Time from the start of a search to the new hire's first day (per event).
     pub time_to_hire_months: Dist,
 }
@@ -189,8 +191,22 @@ pub struct Engagement {
     pub documentation: InputId,
     pub rework_multiplier: InputId,
     pub kind: EngagementKind,
+    /// Key path of the table that sets its search time (its own, or the one
+    /// it inherits it from): engagements with the same key path draw the same
+    /// search times.
+    pub search_time_key: String,
     /// Stream hashes for its events (shared with the engagement it extends).
     pub streams: EventStreams,
+}
+
+impl Engagement {
+    /// How long each search for this engagement takes (drawn per search).
+    pub fn search_time(&self) -> &Dist {
+        match &self.kind {
+            EngagementKind::Freelance(f) => &f.time_to_engage_months,
+            EngagementKind::Employee(p) => &p.time_to_hire_months,
+        }
+    }
 }
 
 /// Stream-name hashes for an engagement's events.

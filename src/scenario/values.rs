@@ -81,7 +81,10 @@ impl Ctx<'_> {
         let allowed = keys::names(section);
         for (k, _) in t.iter() {
             let key = k.get_ref().as_ref();
-            if !allowed.contains(&key) {
+            if let Some(r) = keys::retired(section, key) {
+                let message = format!("`{key}` is no longer accepted: {}", r.instead);
+                self.err(k.span(), &join(path, key), message);
+            } else if !allowed.contains(&key) {
                 let message = unknown_key(key, &format!("in {what}"), &allowed);
                 self.err(k.span(), &join(path, key), message);
             }
