@@ -529,3 +529,246 @@ fn retirement_charges_severance_and_stops_costs() {
     assert!(f.retired);
     close(f.total, 4.5 * 16_000.0);
 }
+
+// ---------------------------------------------------------------------------
+// Model v5: the valuation of time and work (docs/MODEL.md "What changed").
+
+/// Mean TCO per strategy over `trials` trials (paired: same seed).
+fn means(sc: &Scenario, trials: u64) -> Vec<f64> {
+    let r = run_trials(sc, trials);
+    (0..r.strategies)
+        .map(|s| {
+            (0..trials as usize)
+                .map(|t| r.outcome(t, s).total)
+                .sum::<f64>()
+                / trials as f64
+        })
+        .collect()
+}
+
+/// Mean of one category per strategy.
+fn category_means(r: &Full, c: Category) -> Vec<f64> {
+    let n = r.outcomes.len() / r.strategies;
+    (0..r.strategies)
+        .map(|s| (0..n).map(|t| r.outcome(t, s).costs[c]).sum::<f64>() / n as f64)
+        .collect()
+}
+
+#[test]
+fn availability_spreads_leave_over_the_categories() {
+    // Availability 0.9: the employee delivers 0.9 engineer-months a month,
+    // so the 4.5 of build takes 5 months of presence (1.5 + 5 = 6.5: live
+    // from month 7), costed 5 monthly costs; the total is unchanged.
+    let text = edit(
+        FIXED,
+        &[(
+            "time_to_hire_months = 1.5",
+            "time_to_hire_months = 1.5\navailability = 0.9",
+        )],
+    );
+    let r = run(&scenario(&text));
+    let monthly = 120_000.0 * 1.25 / 12.0 + 6000.0 / 12.0;
+    for t in 0..50 {
+        let o = r.outcome(t, 1);
+        close(o.total, monthly * 22.5);
+        close(o.costs[Category::Build], monthly * 5.0);
+        close(o.costs[Category::Idle], monthly * 17.5);
+        assert_eq!(o.launch_month, Some(7));
+    }
+}
+
+#[test]
+fn decay_is_charged_per_engineer_month_of_maintenance_undone() {
+    // The freelancer never maintains: 0.2 engineer-months undone each live
+    // month at 0.05 per engineer-month adds 0.01 a month, never detected.
+    // Live from month 5: the degradation at the end of live month i is
+    // 0.01 i, i = 1..19, so it costs 1000 * 0.01 * 190.
+    let text = edit(
+        FIXED,
+        &[
+            ("maintenance_per_month = 0", "maintenance_per_month = 0.2"),
+            (
+                "decay_per_engineer_month_unmaintained = 0",
+                "decay_per_engineer_month_unmaintained = 0.05",
+            ),
+            (
+                "value_at_risk_per_month = 0",
+                "value_at_risk_per_month = 1000",
+            ),
+            (
+                "detected_per_month_monitored = 0.9",
+                "detected_per_month_monitored = 0",
+            ),
+            (
+                "detected_per_month_unmonitored = 0.25",
+                "detected_per_month_unmonitored = 0",
+            ),
+        ],
+    );
+    let one = run(&scenario(&text));
+    close(one.outcome(0, 0).costs[Category::Degradation], 1900.0);
+    // Twice the upkeep neglected: twice the decay.
+    let doubled = edit(
+        &text,
+        &[("maintenance_per_month = 0.2", "maintenance_per_month = 0.4")],
+    );
+    let two = run(&scenario(&doubled));
+    close(two.outcome(0, 0).costs[Category::Degradation], 3800.0);
+}
+
+#[test]
+fn doubling_the_maintenance_needed_raises_the_degradation_of_a_strategy_without_it() {
+    let base = scenario(DEFAULT_SCENARIO);
+    let doubled = scenario(&edit(
+        DEFAULT_SCENARIO,
+        &[(
+            "maintenance_per_month = { dist = \"triangular\", min = 0.10, mode = 0.20, max = 0.40 }",
+            "maintenance_per_month = { dist = \"triangular\", min = 0.20, mode = 0.40, max = 0.80 }",
+        )],
+    ));
+    let (a, b) = (run_trials(&base, 1000), run_trials(&doubled, 1000));
+    // Strategy 0, plain freelance, has no maintenance in scope.
+    let (da, db) = (
+        category_means(&a, Category::Degradation)[0],
+        category_means(&b, Category::Degradation)[0],
+    );
+    assert!(db > da * 1.2, "degradation {da} -> {db}");
+}
+
+#[test]
+fn every_strategy_faces_the_same_roadmap_whatever_its_launch() {
+    // Traction certain (no retirement): the roadmap work that arrives is the
+    // world's arrivals from the target month on, for every strategy.
+    let text = edit(
+        DEFAULT_SCENARIO,
+        &[(
+            "traction_probability = { dist = \"beta\", alpha = 7, beta = 3 }",
+            "traction_probability = 1",
+        )],
+    );
+    let sc = scenario(&text);
+    let h = sc.simulation.horizon_months as usize;
+    let r = run_trials(&sc, 300);
+    let mut w = World::default();
+    let mut launches = std::collections::BTreeSet::new();
+    for t in 0..300 {
+        w.sample(&sc, sc.simulation.seed, t as u64, h);
+        let arrived: f64 = w.roadmap_arrivals[6..].iter().sum();
+        for s in 0..r.strategies {
+            let o = r.outcome(t, s);
+            close(o.roadmap_work, arrived);
+            launches.insert(o.launch_month);
+        }
+    }
+    assert!(launches.len() > 5, "launches vary: {launches:?}");
+}
+
+#[test]
+fn with_the_launch_already_late_slower_hiring_never_looks_cheaper() {
+    // Launch due at month 0, no drift, delay far above the monthly salary:
+    // every month of hiring costs more than it saves.
+    let late = edit(
+        DEFAULT_SCENARIO,
+        &[
+            ("target_launch_month = 6", "target_launch_month = 0"),
+            (
+                "events_per_month = { dist = \"beta\", alpha = 2, beta = 18 }",
+                "events_per_month = 0",
+            ),
+            (
+                "cost_of_delay_per_month = { dist = \"lognormal\", median = 20000, p90 = 60000 }",
+                "cost_of_delay_per_month = 60000",
+            ),
+        ],
+    );
+    let hire = late
+        .lines()
+        .find(|l| l.starts_with("time_to_hire_months"))
+        .expect("the default scenario hires");
+    let fast = scenario(&edit(&late, &[(hire, "time_to_hire_months = 1")]));
+    let slow = scenario(&edit(&late, &[(hire, "time_to_hire_months = 2")]));
+    let (a, b) = (means(&fast, 1000), means(&slow, 1000));
+    // Strategy 2, the dedicated engineer, hires to build.
+    assert!(b[2] > a[2], "dedicated: {} -> {}", a[2], b[2]);
+}
+
+#[test]
+fn raising_drift_build_effort_or_upkeep_never_lowers_a_mean_tco() {
+    let base = means(&scenario(DEFAULT_SCENARIO), 1000);
+    for (from, to) in [
+        (
+            "events_per_month = { dist = \"beta\", alpha = 2, beta = 18 }",
+            "events_per_month = { dist = \"beta\", alpha = 4, beta = 18 }",
+        ),
+        (
+            "build_effort_months = { dist = \"lognormal\", median = 4, p90 = 8 }",
+            "build_effort_months = { dist = \"lognormal\", median = 5, p90 = 10 }",
+        ),
+        (
+            "maintenance_per_month = { dist = \"triangular\", min = 0.10, mode = 0.20, max = 0.40 }",
+            "maintenance_per_month = { dist = \"triangular\", min = 0.15, mode = 0.30, max = 0.60 }",
+        ),
+    ] {
+        let up = means(&scenario(&edit(DEFAULT_SCENARIO, &[(from, to)])), 1000);
+        for (s, (a, b)) in base.iter().zip(&up).enumerate() {
+            assert!(b >= a, "{to}: strategy {s} mean {a} -> {b}");
+        }
+    }
+}
+
+#[test]
+fn context_cost_vanishes_as_the_context_to_learn_does() {
+    let fc = "full_context_months = { dist = \"triangular\", min = 1, mode = 3, max = 6 }";
+    let base = run_trials(&scenario(DEFAULT_SCENARIO), 500);
+    let tiny = run_trials(
+        &scenario(&edit(
+            DEFAULT_SCENARIO,
+            &[(fc, "full_context_months = 0.01")],
+        )),
+        500,
+    );
+    let (a, b) = (
+        category_means(&base, Category::Context),
+        category_means(&tiny, Category::Context),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        // v4 kept 42% of it (a month of slow work per newcomer).
+        assert!(*y < 0.01 * x, "context {x} -> {y}");
+    }
+}
+
+#[test]
+fn backlog_waiting_costs_delay_per_engineer_month_each_live_month() {
+    // Nobody does roadmap work (the freelancer's scope is the build): the
+    // backlog after each live month is every arrival from the target month
+    // on, before that month; each live month costs 100 per engineer-month.
+    let text = edit(
+        FIXED,
+        &[
+            (
+                "projects_per_month = 0",
+                "projects_per_month = 0.5\ncost_of_delay_per_engineer_month = 100",
+            ),
+            ("target_launch_month = 100", "target_launch_month = 2"),
+            (
+                "kind = \"freelance\"",
+                "kind = \"freelance\"\nscope = [\"build\"]",
+            ),
+        ],
+    );
+    let sc = scenario(&text);
+    let r = run(&sc);
+    let mut w = World::default();
+    for t in 0..50 {
+        w.sample(&sc, sc.simulation.seed, t as u64, 24);
+        let o = r.outcome(t, 0);
+        // Live from month 5; months 2, 3, 4 cost no launch delay (cost of
+        // delay per month is 0 here).
+        let mut expected = 0.0;
+        for m in 5..24 {
+            let waiting: f64 = w.roadmap_arrivals[2..m].iter().sum();
+            expected += 100.0 * waiting;
+        }
+        close(o.costs[Category::Delay], expected);
+    }
+}

@@ -57,6 +57,7 @@ impl Sim<'_> {
     pub(super) fn roadmap_arrives(&mut self, m: usize) {
         if m as f64 >= self.target_launch {
             self.roadmap_due += self.w.roadmap_arrivals[m];
+            self.out.roadmap_work += self.w.roadmap_arrivals[m];
         }
     }
 

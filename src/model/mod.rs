@@ -57,6 +57,9 @@ pub struct Outcome {
     pub context_lost: f64,
     /// Drift events that hit the live product.
     pub drift_events: u32,
+    /// Roadmap work that joined the backlog, engineer-months (the same for
+    /// every strategy of a trial until one retires the product).
+    pub roadmap_work: f64,
 }
 
 /// Simulates strategy `strategy` of `sc` in the trial whose world is `w`.
