@@ -9,8 +9,7 @@
 
 use std::ops::Range;
 
-use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Beta, Gamma, Normal};
+use rand_distr::Normal;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{list, suggestion};
@@ -282,14 +281,14 @@ fn beta(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
     let (a, b) = (d.num(c, "alpha"), d.num(c, "beta"));
     let (a, b) = (a?, b?);
     d.positive(c, [("alpha", a), ("beta", b)])?;
-    Some(Dist::Beta(Beta::new(a, b).ok()?))
+    Dist::beta(a, b)
 }
 
 fn gamma(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
     let (shape, scale) = (d.num(c, "shape"), d.num(c, "scale"));
     let (shape, scale) = (shape?, scale?);
     d.positive(c, [("shape", shape), ("scale", scale)])?;
-    Some(Dist::Gamma(Gamma::new(shape, scale).ok()?))
+    Dist::gamma(shape, scale)
 }
 
 fn discrete(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
@@ -319,8 +318,7 @@ fn discrete(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
             "weights must be 0 or more and add up to a positive number",
         );
     }
-    let index = WeightedIndex::new(weights).ok()?;
-    Some(Dist::Discrete { values, index })
+    Dist::discrete(values, weights)
 }
 
 /// The `{ low, high }` shorthand: a lognormal 90% sure to lie between them.
