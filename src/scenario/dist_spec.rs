@@ -9,13 +9,12 @@
 
 use std::ops::Range;
 
-use rand_distr::Normal;
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{list, suggestion};
 use super::keys::{self, Domain};
 use super::values::{Ctx, Val, fmt_num, get, join, type_name};
-use crate::dist::Dist;
+use crate::dist::{Dist, MIN_NORMAL_MASS, std_normal_mass};
 
 const DIST_HELP: &str = "a number, or a distribution such as { dist = \"triangular\", min = 1, mode = 2, max = 4 }, { dist = \"lognormal\", median = 4, p90 = 8 } or { low = 2, high = 8 }";
 
@@ -224,11 +223,38 @@ fn normal(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
             ),
         );
     }
-    Some(Dist::Normal {
-        normal: Normal::new(mean, sd).ok()?,
-        min: lo,
-        max: hi,
-    })
+    let mass = std_normal_mass((lo - mean) / sd, (hi - mean) / sd);
+    if mass < MIN_NORMAL_MASS {
+        // Point at the bound that cuts (the table when both are given).
+        let (key, bounds, fix) = match (min, max) {
+            (Some(_), None) => ("min", format!("min = {} keeps", fmt_num(lo)), "the bound"),
+            (None, Some(_)) => ("max", format!("max = {} keeps", fmt_num(hi)), "the bound"),
+            _ => (
+                "",
+                format!("min = {} and max = {} keep", fmt_num(lo), fmt_num(hi)),
+                "the bounds apart or",
+            ),
+        };
+        let message = format!(
+            "{bounds} only {} of this normal's probability (mean {}, sd {}); a truncated \
+             normal must keep at least {}: move {fix} toward the mean, or widen sd",
+            fmt_prob(mass),
+            fmt_num(mean),
+            fmt_num(sd),
+            fmt_prob(MIN_NORMAL_MASS)
+        );
+        if key.is_empty() {
+            c.err(d.span.clone(), d.path, message);
+            return None;
+        }
+        return d.fail(c, key, message);
+    }
+    Dist::normal(mean, sd, lo, hi)
+}
+
+/// A small probability as scenarios read it: `2.9e-7`.
+fn fmt_prob(p: f64) -> String {
+    format!("{p:.1e}").replace(".0e", "e")
 }
 
 fn lognormal(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
