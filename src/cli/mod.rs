@@ -239,7 +239,10 @@ fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
     let mut failed = 0;
     for f in files {
         match load_scenario(f) {
-            Ok(_) => println!("{}: ok", f.display()),
+            Ok((sc, _)) => {
+                println!("{}: ok", f.display());
+                warn_capacity(&f.display().to_string(), &sc);
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("{e}");
@@ -254,6 +257,14 @@ fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
         )))
     } else {
         Ok(())
+    }
+}
+
+/// Warns on stderr about every phase asked for more work than one engineer
+/// can do (the scenario stays valid).
+pub(crate) fn warn_capacity(label: &str, sc: &Scenario) {
+    for w in crate::scenario::capacity_warnings(sc) {
+        eprintln!("warning: {label}: {w}");
     }
 }
 

@@ -7,6 +7,7 @@
 //! the engine samples a trial's world in one pass and later analyses
 //! (sensitivity) can name every varying input by its key path.
 
+mod capacity;
 mod diag;
 mod dist_spec;
 mod engagements;
@@ -15,6 +16,7 @@ mod parse;
 mod strategies;
 mod values;
 
+pub use capacity::{CapacityWarning, capacity_warnings};
 pub use diag::{Diag, ScenarioError};
 pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
 pub use parse::parse_scenario;
