@@ -772,3 +772,47 @@ fn backlog_waiting_costs_delay_per_engineer_month_each_live_month() {
         close(o.costs[Category::Delay], expected);
     }
 }
+
+#[test]
+fn per_event_inputs_take_part_in_sensitivity_by_their_first_draw() {
+    let sc = scenario(DEFAULT_SCENARIO);
+    let plan = RunPlan {
+        trials: 64,
+        ..RunPlan::from_scenario(&sc)
+    };
+    let r = engine::run(&sc, plan, &|_| {}).expect("runs");
+    let names = r.inputs.names();
+    for key in [
+        "roadmap.project_size_months",
+        "drift.severity",
+        "engagements.freelancer.time_to_engage_months",
+        "engagements.engineer.time_to_hire_months",
+    ] {
+        assert!(
+            names.iter().any(|n| n == key),
+            "{key} missing from {names:?}"
+        );
+    }
+    // The retainer inherits the freelancer's search time: one draw, one name.
+    assert!(
+        !names
+            .iter()
+            .any(|n| n == "engagements.freelancer_on_retainer.time_to_engage_months")
+    );
+    // The value is the first draw of the event's own stream in the trial
+    // (the duration of the engineer's first search).
+    let k = names
+        .iter()
+        .position(|n| n == "engagements.engineer.time_to_hire_months")
+        .expect("listed");
+    let events = tcosim::model::event_inputs(&sc);
+    let hire = events
+        .iter()
+        .find(|e| e.key == "engagements.engineer.time_to_hire_months")
+        .expect("listed");
+    for t in 0..64 {
+        let first = hire.first_draw(sc.simulation.seed, t as u64);
+        assert_eq!(r.inputs.value(t, k), first as f32);
+        assert!(first > 0.0);
+    }
+}
