@@ -7,6 +7,8 @@
 //! the engine samples a trial's world in one pass and later analyses
 //! (sensitivity) can name every varying input by its key path.
 
+mod copula_tmp;
+mod correlations;
 mod diag;
 mod dist_spec;
 mod engagements;
@@ -15,9 +17,10 @@ mod parse;
 mod strategies;
 mod values;
 
+pub use correlations::{CorrelationGroup, CorrelationPair, Correlations, LeftOutPair};
 pub use diag::{Diag, ScenarioError};
 pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
-pub use parse::parse_scenario;
+pub use parse::{parse_scenario, parse_scenario_with_fixed};
 
 use crate::dist::Dist;
 
@@ -245,6 +248,8 @@ pub struct Scenario {
     pub include_business_impact: bool,
     /// Every input sampled once per trial.
     pub inputs: Vec<Input>,
+    /// Inputs drawn together with target rank correlations (`[[correlations]]`).
+    pub correlations: Correlations,
     pub world: WorldInputs,
     pub engagements: Vec<Engagement>,
     pub strategies: Vec<Strategy>,
