@@ -9,14 +9,12 @@
 
 use std::ops::Range;
 
-use rand::distr::weighted::WeightedIndex;
-use rand_distr::{Beta, Gamma, Normal};
 use toml::de::{DeTable, DeValue};
 
 use super::diag::{list, suggestion};
 use super::keys::{self, Domain};
 use super::values::{Ctx, Val, fmt_num, get, join, type_name};
-use crate::dist::Dist;
+use crate::dist::{Dist, MIN_NORMAL_MASS, std_normal_mass};
 
 const DIST_HELP: &str = "a number, or a distribution such as { dist = \"triangular\", min = 1, mode = 2, max = 4 }, { dist = \"lognormal\", median = 4, p90 = 8 } or { low = 2, high = 8 }";
 
@@ -225,11 +223,38 @@ fn normal(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
             ),
         );
     }
-    Some(Dist::Normal {
-        normal: Normal::new(mean, sd).ok()?,
-        min: lo,
-        max: hi,
-    })
+    let mass = std_normal_mass((lo - mean) / sd, (hi - mean) / sd);
+    if mass < MIN_NORMAL_MASS {
+        // Point at the bound that cuts (the table when both are given).
+        let (key, bounds, fix) = match (min, max) {
+            (Some(_), None) => ("min", format!("min = {} keeps", fmt_num(lo)), "the bound"),
+            (None, Some(_)) => ("max", format!("max = {} keeps", fmt_num(hi)), "the bound"),
+            _ => (
+                "",
+                format!("min = {} and max = {} keep", fmt_num(lo), fmt_num(hi)),
+                "the bounds apart or",
+            ),
+        };
+        let message = format!(
+            "{bounds} only {} of this normal's probability (mean {}, sd {}); a truncated \
+             normal must keep at least {}: move {fix} toward the mean, or widen sd",
+            fmt_prob(mass),
+            fmt_num(mean),
+            fmt_num(sd),
+            fmt_prob(MIN_NORMAL_MASS)
+        );
+        if key.is_empty() {
+            c.err(d.span.clone(), d.path, message);
+            return None;
+        }
+        return d.fail(c, key, message);
+    }
+    Dist::normal(mean, sd, lo, hi)
+}
+
+/// A small probability as scenarios read it: `2.9e-7`.
+fn fmt_prob(p: f64) -> String {
+    format!("{p:.1e}").replace(".0e", "e")
 }
 
 fn lognormal(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
@@ -282,14 +307,14 @@ fn beta(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
     let (a, b) = (d.num(c, "alpha"), d.num(c, "beta"));
     let (a, b) = (a?, b?);
     d.positive(c, [("alpha", a), ("beta", b)])?;
-    Some(Dist::Beta(Beta::new(a, b).ok()?))
+    Dist::beta(a, b)
 }
 
 fn gamma(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
     let (shape, scale) = (d.num(c, "shape"), d.num(c, "scale"));
     let (shape, scale) = (shape?, scale?);
     d.positive(c, [("shape", shape), ("scale", scale)])?;
-    Some(Dist::Gamma(Gamma::new(shape, scale).ok()?))
+    Dist::gamma(shape, scale)
 }
 
 fn discrete(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
@@ -319,8 +344,7 @@ fn discrete(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
             "weights must be 0 or more and add up to a positive number",
         );
     }
-    let index = WeightedIndex::new(weights).ok()?;
-    Some(Dist::Discrete { values, index })
+    Dist::discrete(values, weights)
 }
 
 /// The `{ low, high }` shorthand: a lognormal 90% sure to lie between them.
