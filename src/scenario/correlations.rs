@@ -62,8 +62,7 @@ use super::diag::{list, suggestion};
 use super::keys::{self, Value};
 use super::values::{Ctx, Val, get, type_name};
 use super::{Engagement, EngagementKind, Input, InputId};
-// TEMPORARY until v5-dist is merged: use crate::dist::std_normal_cdf;
-use super::copula_tmp::{QuantileTmp, std_normal_cdf};
+use crate::dist::std_normal_cdf;
 use crate::rng::{self, name_hash};
 
 /// The correlations of a scenario.
@@ -131,10 +130,6 @@ pub fn normal_correlation(rank: f64) -> f64 {
     2.0 * (PI * rank / 6.0).sin()
 }
 
-/// The largest f64 below 1: Φ of a mixed normal is kept below it (and above
-/// 0) so no inverse CDF is asked for the value at 0 or 1.
-const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
-
 impl Correlations {
     /// Whether no input is correlated.
     pub fn is_empty(&self) -> bool {
@@ -159,8 +154,7 @@ impl Correlations {
                     .map(|(l, id)| l * values[*id])
                     .sum();
                 let id = g.inputs[i];
-                let u = std_normal_cdf(z).clamp(f64::MIN_POSITIVE, BELOW_ONE);
-                values[id] = inputs[id].dist.quantile(u);
+                values[id] = inputs[id].dist.quantile(std_normal_cdf(z));
             }
         }
     }

@@ -7,7 +7,6 @@
 //! the engine samples a trial's world in one pass and later analyses
 //! (sensitivity) can name every varying input by its key path.
 
-mod copula_tmp;
 mod correlations;
 mod diag;
 mod dist_spec;
