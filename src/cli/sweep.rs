@@ -144,10 +144,16 @@ pub fn set_key(text: &str, key: &str, v: f64) -> Result<String, String> {
 }
 
 /// The scenario text with `key` set to `v`, and the scenario it makes;
-/// its problems become one message about the `--set`.
-fn checked(text: &str, key: &str, v: f64) -> Result<(String, Scenario), CliError> {
+/// its problems become one message about the `--set`. `fixed` are the keys
+/// set so far, `key` included: correlations naming them are left out.
+fn checked(
+    text: &str,
+    key: &str,
+    v: f64,
+    fixed: &[String],
+) -> Result<(String, Scenario), CliError> {
     let t = set_key(text, key, v).map_err(|m| CliError::Input(format!("--set {key}: {m}")))?;
-    let sc = Scenario::from_toml(&t, "sweep").map_err(|e| {
+    let sc = scenario::parse_scenario_with_fixed(&t, "sweep", fixed).map_err(|e| {
         let msgs: Vec<String> = e
             .diags
             .iter()
@@ -186,13 +192,18 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         )));
     }
     // Check every point before simulating any.
-    let scenarios = point_scenarios(&text, &axes, &pts)?;
+    let (texts, scenarios) = point_scenarios(&text, &axes, &pts)?;
+    if !args.quiet {
+        for note in left_out_notes(&scenarios) {
+            eprintln!("{note}");
+        }
+    }
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{stem}-sweep")));
     if let Some(jobs) = &args.emit_jobs {
-        return emit_jobs(jobs, &out_dir, &text, &axes, &pts, &args);
+        return emit_jobs(jobs, &out_dir, &texts, &axes, &pts, &args);
     }
     let staged = StagedDir::new(&out_dir, OutputKind::Sweep)
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
@@ -302,18 +313,71 @@ fn parse_axes(sets: &[String]) -> Result<Vec<Axis>, CliError> {
     Ok(axes)
 }
 
-/// The checked scenario of every point.
-fn point_scenarios(text: &str, axes: &[Axis], pts: &[Vec<f64>]) -> Result<Vec<Scenario>, CliError> {
+/// The text and the checked scenario of every point. A correlation naming
+/// an input a point fixes is left out of its scenario and its text (a fixed
+/// value has no rank), so the text runs as it is.
+fn point_scenarios(
+    text: &str,
+    axes: &[Axis],
+    pts: &[Vec<f64>],
+) -> Result<(Vec<String>, Vec<Scenario>), CliError> {
+    let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    let mut texts = Vec::with_capacity(pts.len());
     let mut scenarios = Vec::with_capacity(pts.len());
     for p in pts {
         let (mut t, mut sc) = (text.to_string(), None);
-        for (a, v) in axes.iter().zip(p) {
-            let (next, s) = checked(&t, &a.key, *v)?;
+        for (i, (a, v)) in axes.iter().zip(p).enumerate() {
+            let (next, s) = checked(&t, &a.key, *v, &keys[..=i])?;
             (t, sc) = (next, Some(s));
         }
+        if let Some(s) = &sc
+            && !s.correlations.left_out.is_empty()
+        {
+            let entries: Vec<usize> = s.correlations.left_out.iter().map(|l| l.entry).collect();
+            t = without_correlations(&t, &entries).map_err(CliError::Input)?;
+        }
+        texts.push(t);
         scenarios.extend(sc);
     }
-    Ok(scenarios)
+    Ok((texts, scenarios))
+}
+
+/// The scenario text without the `[[correlations]]` entries `entries`
+/// (indices among them).
+fn without_correlations(text: &str, entries: &[usize]) -> Result<String, String> {
+    let mut doc: toml::Table = text
+        .parse()
+        .map_err(|e| format!("the scenario is not valid TOML: {e}"))?;
+    if let Some(toml::Value::Array(a)) = doc.get_mut("correlations") {
+        let mut i = 0;
+        a.retain(|_| {
+            i += 1;
+            !entries.contains(&(i - 1))
+        });
+        if a.is_empty() {
+            doc.remove("correlations");
+        }
+    }
+    toml::to_string(&doc).map_err(|e| format!("cannot write the modified scenario: {e}"))
+}
+
+/// One note per correlation a point leaves out because `--set` fixes one of
+/// its inputs (each once, whatever the number of points).
+fn left_out_notes(scenarios: &[Scenario]) -> Vec<String> {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut notes = Vec::new();
+    for l in scenarios.iter().flat_map(|s| &s.correlations.left_out) {
+        if seen.contains(&l.entry) {
+            continue;
+        }
+        seen.push(l.entry);
+        notes.push(format!(
+            "note: the sweep leaves out {}: --set fixes {}, and a fixed value has no rank; the other correlations are kept",
+            l.describe(),
+            l.fixed.join(" and ")
+        ));
+    }
+    notes
 }
 
 fn sh_quote(s: &str) -> String {
@@ -330,7 +394,7 @@ fn sh_quote(s: &str) -> String {
 fn emit_jobs(
     dir: &Path,
     out_dir: &Path,
-    text: &str,
+    texts: &[String],
     axes: &[Axis],
     pts: &[Vec<f64>],
     args: &SweepArgs,
@@ -346,13 +410,9 @@ fn emit_jobs(
     index
         .write_record(&header)
         .context("cannot write points.csv")?;
-    for (i, p) in pts.iter().enumerate() {
-        let mut t = text.to_string();
-        for (a, v) in axes.iter().zip(p) {
-            t = set_key(&t, &a.key, *v).map_err(CliError::Input)?;
-        }
+    for (i, (p, t)) in pts.iter().zip(texts).enumerate() {
         let name = format!("point-{:04}", i + 1);
-        std::fs::write(staged.path().join(format!("{name}.toml")), &t)
+        std::fs::write(staged.path().join(format!("{name}.toml")), t)
             .with_context(|| format!("cannot write {name}.toml"))?;
         let scenario = staged.target().join(format!("{name}.toml"));
         let out = out_dir.join(&name);

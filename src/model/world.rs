@@ -153,6 +153,9 @@ impl World {
                     .sample(&mut rng::stream(seed, trial, inp.stream, 0)),
             }
         }));
+        // Correlated inputs are drawn again, together (a Gaussian copula).
+        sc.correlations
+            .draw(&sc.inputs, seed, trial, &mut self.values);
         let v = &self.values;
         let w = &sc.world;
         self.traction = rng::uniform(seed, trial, ws.traction, 0) < v[w.traction_probability];

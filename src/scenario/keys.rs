@@ -143,10 +143,12 @@ pub enum Value {
     /// A number or a distribution, drawn afresh for each event (each
     /// project, drift event or search).
     PerEvent(Domain),
-    /// A number inside a distribution table.
+    /// A number inside a distribution table (or a correlation's rank).
     Number,
     /// An array of numbers (a discrete distribution's values or weights).
     Numbers,
+    /// An array of per-trial inputs' key paths (a correlation's pair).
+    Inputs,
     /// A whole number from `min` to `max`.
     Integer { min: u64, max: u64 },
     /// `true` or `false`.
@@ -247,6 +249,8 @@ pub const PHASE: &str = "strategies[].phases[]";
 pub const UNTIL: &str = "strategies[].phases[].until";
 /// Keys of the `{ low, high }` shorthand for a lognormal.
 pub const LOW_HIGH: &str = "dist.{ low, high }";
+/// Keys of one `[[correlations]]` table.
+pub const CORRELATION: &str = "correlations[]";
 
 /// A key with a default (or none) that a file may leave out.
 const fn opt(
@@ -376,6 +380,7 @@ pub static KEYS: &[Key] = &[
     opt(TOP, "drift", V::Table, D::Derived("no drift"), "{ events_per_month = 0.1 }", "How the system degrades once live."),
     req(TOP, "engagements", V::Named, "{ freelancer = { kind = \"freelance\", hourly_rate = 120 } }", "Ways to staff the work, by name."),
     req(TOP, "strategies", V::Tables, "[{ name = \"Freelance\", phases = [{ engagement = \"freelancer\" }] }]", "Hiring strategies to compare, in order."),
+    opt(TOP, "correlations", V::Tables, D::Derived("none: every input is drawn independently"), "[{ inputs = [\"business.value_at_risk_per_month\", \"business.cost_of_delay_per_month\"], rank = 0.6 }]", "Pairs of per-trial inputs drawn with a target rank correlation."),
     // [simulation]
     opt("simulation", "horizon_months", V::Integer { min: 1, max: LIMIT_HORIZON }, D::Integer(36), "36", "Months simulated."),
     opt("simulation", "trials", V::Integer { min: 1, max: LIMIT_TRIALS }, D::Integer(10_000), "10000", "Monte Carlo trials; more gives tighter estimates."),
@@ -444,6 +449,9 @@ pub static KEYS: &[Key] = &[
     opt(PHASE, "until", V::Until, D::None, "\"traction\"", "When the phase ends; required on every phase but the last, refused on the last."),
     // until = { month = N }
     req(UNTIL, "month", V::Integer { min: 1, max: LIMIT_HORIZON }, "12", "The phase ends at the end of month N - 1."),
+    // A [[correlations]] entry.
+    req(CORRELATION, "inputs", V::Inputs, "[\"business.value_at_risk_per_month\", \"business.cost_of_delay_per_month\"]", "The key paths of two per-trial inputs given as distributions (section.key or engagements.NAME.key)."),
+    Key { section: CORRELATION, name: "rank", value: V::Number, default: D::None, required: true, example: "0.6", doc: "Target Spearman rank correlation of the two inputs, strictly between -1 and 1." },
     // Distribution tables, by family.
     dist("dist.uniform", "\"uniform\""),
     num("dist.uniform", "min", true, "Lowest value."),

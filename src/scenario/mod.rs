@@ -8,6 +8,7 @@
 //! (sensitivity) can name every varying input by its key path.
 
 mod capacity;
+mod correlations;
 mod diag;
 mod dist_spec;
 mod engagements;
@@ -17,9 +18,10 @@ mod strategies;
 mod values;
 
 pub use capacity::{CapacityWarning, capacity_warnings};
+pub use correlations::{CorrelationGroup, CorrelationPair, Correlations, LeftOutPair};
 pub use diag::{Diag, ScenarioError};
 pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
-pub use parse::parse_scenario;
+pub use parse::{parse_scenario, parse_scenario_with_fixed};
 
 use crate::dist::Dist;
 
@@ -263,6 +265,8 @@ pub struct Scenario {
     pub include_business_impact: bool,
     /// Every input sampled once per trial.
     pub inputs: Vec<Input>,
+    /// Inputs drawn together with target rank correlations (`[[correlations]]`).
+    pub correlations: Correlations,
     pub world: WorldInputs,
     pub engagements: Vec<Engagement>,
     pub strategies: Vec<Strategy>,

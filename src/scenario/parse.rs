@@ -19,6 +19,7 @@ use std::ops::Range;
 
 use toml::de::DeTable;
 
+use super::correlations::correlations;
 use super::diag::{Diag, LineIndex, ScenarioError};
 use super::engagements::engagements;
 use super::keys::{self, Key, Value};
@@ -29,6 +30,19 @@ use crate::dist::Dist;
 
 /// Parses and validates a scenario; `file` names it in error messages.
 pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    parse_scenario_with_fixed(text, file, &[])
+}
+
+/// [`parse_scenario`] for a scenario in which a run (a sweep's `--set`) has
+/// replaced the values of the `fixed` keys (paths such as
+/// `engagements.freelancer.hourly_rate`) with numbers: a correlation naming
+/// a draw fixed that way is left out, and listed in
+/// [`Scenario::correlations`]' `left_out`, rather than refused.
+pub fn parse_scenario_with_fixed(
+    text: &str,
+    file: &str,
+    fixed: &[String],
+) -> Result<Scenario, ScenarioError> {
     let lines = LineIndex::new(text);
     let finish = |mut diags: Vec<(usize, String, String)>| {
         diags.sort_by_key(|d| d.0);
@@ -67,7 +81,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
         diags: Vec::new(),
         inputs: Vec::new(),
     };
-    let scenario = build(&mut c, root.get_ref(), file);
+    let scenario = build(&mut c, root.get_ref(), file, fixed);
     if c.diags.is_empty()
         && let Some(s) = scenario
     {
@@ -77,7 +91,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
 }
 
 /// The whole scenario, section by section.
-fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
+fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str, fixed: &[String]) -> Option<Scenario> {
     c.check_keys(root, "", keys::TOP, "the top level of a scenario");
     let name = top_text(c, root, "name").unwrap_or_else(|| {
         std::path::Path::new(file)
@@ -96,6 +110,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
     let world = world_inputs(&mut got);
     let engagements = engagements(c, root);
     let strategies = strategies(c, root, &engagements);
+    let correlations = correlations(c, root, &engagements, fixed);
     Some(Scenario {
         name,
         description,
@@ -106,6 +121,7 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str) -> Option<Scenario> {
         },
         include_business_impact: got.boolean("include_business_impact")?,
         inputs: std::mem::take(&mut c.inputs),
+        correlations,
         world,
         engagements: engagements.into_iter().map(|(_, e)| e).collect(),
         strategies: strategies?,
@@ -340,6 +356,24 @@ mod tests {
                 "strategies[3].phases[0].until".to_string(),
                 "expected \"launch\", \"traction\" or { month = N } with N a whole number of at least 1".to_string(),
             ),
+            keys::CORRELATION => {
+                let n = STARTER_SCENARIO.matches("[[correlations]]").count();
+                let entry = if name == "inputs" {
+                    "rank = 0.6"
+                } else {
+                    "inputs = [\"business.value_at_risk_per_month\", \"business.cost_of_delay_per_month\"]"
+                };
+                let message = if name == "inputs" {
+                    "every correlation needs `inputs`, the key paths of two per-trial inputs, e.g. inputs = [\"business.value_at_risk_per_month\", \"business.cost_of_delay_per_month\"]"
+                } else {
+                    "every correlation needs a `rank`, the target Spearman rank correlation of its two inputs, strictly between -1 and 1, e.g. rank = 0.6"
+                };
+                (
+                    format!("{STARTER_SCENARIO}\n[[correlations]]\n{entry}\n"),
+                    format!("correlations[{n}].{name}"),
+                    message.to_string(),
+                )
+            }
             keys::LOW_HIGH => dist("{ low, high }", "{ low, high }"),
             s if s.starts_with("dist.") && name == "dist" => (
                 with_dist("{ min = 1 }"),
