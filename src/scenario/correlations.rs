@@ -523,6 +523,7 @@ fn engagement_input(e: &Engagement, key: &str) -> Option<InputId> {
             "attrition_per_year" => p.attrition_per_year,
             "notice_months" => p.notice_months,
             "severance_months" => p.severance_months,
+            "availability" => p.availability,
             _ => return None,
         },
     };

@@ -357,7 +357,10 @@ mod tests {
                 "expected \"launch\", \"traction\" or { month = N } with N a whole number of at least 1".to_string(),
             ),
             keys::CORRELATION => {
-                let n = STARTER_SCENARIO.matches("[[correlations]]").count();
+                let n = STARTER_SCENARIO
+                    .lines()
+                    .filter(|l| l.starts_with("[[correlations]]"))
+                    .count();
                 let entry = if name == "inputs" {
                     "rank = 0.6"
                 } else {
