@@ -677,7 +677,8 @@ fn with_the_launch_already_late_slower_hiring_never_looks_cheaper() {
             ),
             (
                 "cost_of_delay_per_month = { dist = \"lognormal\", median = 20000, p90 = 60000 }",
-                "cost_of_delay_per_month = 60000",
+                // Nearly fixed (it is correlated, so it stays a distribution).
+                "cost_of_delay_per_month = { dist = \"uniform\", min = 59000, max = 61000 }",
             ),
         ],
     );
@@ -723,7 +724,11 @@ fn context_cost_vanishes_as_the_context_to_learn_does() {
     let tiny = run_trials(
         &scenario(&edit(
             DEFAULT_SCENARIO,
-            &[(fc, "full_context_months = 0.01")],
+            // Still a distribution: it is correlated with the build effort.
+            &[(
+                fc,
+                "full_context_months = { dist = \"uniform\", min = 0.009, max = 0.011 }",
+            )],
         )),
         500,
     );
@@ -815,4 +820,46 @@ fn per_event_inputs_take_part_in_sensitivity_by_their_first_draw() {
         assert_eq!(r.inputs.value(t, k), first as f32);
         assert!(first > 0.0);
     }
+}
+
+#[test]
+fn capacity_warnings_name_the_overloaded_phases_and_spare_the_shipped_scenarios() {
+    use tcosim::scenario::capacity_warnings;
+    for stem in ["default", "proof-of-concept", "core-product"] {
+        let path = format!("{}/scenarios/{stem}.toml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("shipped scenario");
+        assert_eq!(capacity_warnings(&scenario(&text)), [], "{stem}");
+    }
+    assert_eq!(
+        capacity_warnings(&scenario(tcosim::scenario::STARTER_SCENARIO)),
+        []
+    );
+    // Twice the roadmap: 0.67 * 1.44 + upkeep 0.23 + repairs 0.04 > 0.89.
+    let heavy = edit(
+        DEFAULT_SCENARIO,
+        &[(
+            "projects_per_month = { dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.6 }",
+            "projects_per_month = { dist = \"triangular\", min = 0.2, mode = 0.6, max = 1.2 }",
+        )],
+    );
+    let w = capacity_warnings(&scenario(&heavy));
+    let named: Vec<(&str, &str)> = w
+        .iter()
+        .map(|w| (w.strategy.as_str(), w.engagement.as_str()))
+        .collect();
+    // Plain freelance has no upkeep in scope: 0.96 + 0.04 > 0.8875 too.
+    assert_eq!(
+        named,
+        [
+            ("Freelance", "freelancer"),
+            ("Freelance on retainer", "freelancer_on_retainer"),
+            ("Dedicated engineer", "engineer"),
+            ("Freelance, then hire", "freelancer"),
+            ("Freelance, then hire", "engineer"),
+        ]
+    );
+    let employee = &w[2];
+    assert!((employee.capacity - (0.85 + 0.89 + 0.92) / 3.0).abs() < 1e-12);
+    assert!(employee.demand > employee.capacity);
+    assert!(employee.to_string().contains("Dedicated engineer"));
 }
