@@ -247,7 +247,7 @@ pub fn write_run_files(
     formats: Formats,
     hooks: &Hooks<'_>,
 ) -> Result<Vec<Summary>, Failure> {
-    let summaries = stats::summarize(&results.totals, &results.agg);
+    let summaries = stats::summarize(&results.per_trial(), &results.agg);
     let bands = stats::monthly(&results.agg);
     let strategies = results.strategies();
     output::csv::write_summary(dir, &summaries)?;
@@ -355,7 +355,7 @@ pub fn sweep_points(
         let r = pool
             .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel))
             .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
-        out.push(stats::summarize(&r.totals, &r.agg));
+        out.push(stats::summarize(&r.per_trial(), &r.agg));
         (hooks.progress)(i as u64 + 1, scenarios.len() as u64);
     }
     hooks.check()?;

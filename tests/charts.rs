@@ -621,6 +621,33 @@ mod commands {
     }
 
     #[test]
+    fn a_run_of_an_older_layout_is_refused_with_a_clear_message() {
+        let tmp = tmp();
+        let out = tmp.path().join("r");
+        run(&out, &["--charts", "none"]);
+        // A run directory as the layout before cash and lost value wrote it.
+        let path = out.join("manifest.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"schema_version\": 2"), "{text}");
+        std::fs::write(
+            &path,
+            text.replace("\"schema_version\": 2", "\"schema_version\": 1"),
+        )
+        .unwrap();
+        for cmd in ["charts", "compare"] {
+            let mut c = tcosim();
+            c.arg(cmd).arg(&out);
+            if cmd == "compare" {
+                c.arg(&out).arg("--out").arg(tmp.path().join("cmp"));
+            }
+            c.assert()
+                .code(2)
+                .stderr(predicate::str::contains("layout 1"))
+                .stderr(predicate::str::contains("run the scenario again"));
+        }
+    }
+
+    #[test]
     fn compare_overlays_runs() {
         let tmp = tmp();
         let (a, b) = (tmp.path().join("before"), tmp.path().join("after"));
