@@ -357,6 +357,13 @@ fn report_has_every_chart_the_summary_and_nothing_external() {
             format!("{}-month horizon", run.data.horizon),
             "CVaR95".to_string(),
             "P(cheapest)".to_string(),
+            "<th>Median total</th><th>Median cash</th>".to_string(),
+            "<th>Mean lost value</th>".to_string(),
+            "Cash: what the strategy pays".to_string(),
+            "Total = cash + lost value.".to_string(),
+            // The summary table scrolls inside its wrapper on narrow screens.
+            "<div class=\"scroll\">\n<table class=\"summary\">".to_string(),
+            "overflow-x: auto".to_string(),
             "Sensitivity &lt;top 3&gt;".to_string(),
             "<p>BODY-MARKER</p>".to_string(),
             "Key assumptions".to_string(),

@@ -367,11 +367,23 @@ fn without_business_impact_the_total_is_the_cash_and_lost_value_is_still_reporte
     )
     .expect("write the scenario");
     let out = tmp.path().join("x");
-    run_into(
-        Some(&scenario),
-        &out,
-        &["--trials", "300", "--charts", "none"],
-    );
+    let a = tcosim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--trials", "300", "--charts", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = stdout_of(&a);
+    let report = fs::read_to_string(out.join("report.html")).expect("report.html");
+    for text in [&stdout, &report] {
+        // As read: words, whatever the line breaks.
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("the total is the cash alone") && !text.contains("Total = cash +"),
+            "{text}"
+        );
+    }
     let t = Csv::read(&out.join("trials.csv"));
     let mut lost_somewhere = false;
     for r in 0..t.rows.len() {
@@ -430,6 +442,27 @@ fn run_without_scenario_uses_builtin_default_in_current_dir() {
         stdout.contains("P(cheapest)"),
         "the summary table header: {stdout}"
     );
+    // The table shows the total and the cash side by side, in 80 columns,
+    // with the definitions under it.
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("median"))
+        .take_while(|l| !l.starts_with("Wrote"))
+        .collect();
+    assert!(
+        table[1].starts_with("strategy") && table[1].contains("total") && table[1].contains("cash"),
+        "{stdout}"
+    );
+    for l in &table {
+        assert!(l.chars().count() <= 80, "wider than 80 columns: `{l}`");
+    }
+    for sentence in [
+        "Cash: what the strategy pays",
+        "Lost value: business value lost to degradation and delay.",
+        "Total = cash + lost value.",
+    ] {
+        assert!(stdout.contains(sentence), "`{sentence}`: {stdout}");
+    }
     for s in expected(&shipped("default")).strategies {
         assert!(
             stdout
