@@ -271,6 +271,29 @@ fn breakdown_bars_equal_summary_means() {
 }
 
 #[test]
+fn run_data_reads_the_cash_and_lost_value_of_summary_csv() {
+    for run in runs() {
+        let csv = Csv::read(&run.dir.join("summary.csv"));
+        for (row, s) in run.data.summary.iter().enumerate() {
+            for (figure, got) in [
+                ("mean_cash", s.cash.mean),
+                ("p10_cash", s.cash.p10),
+                ("p50_cash", s.cash.p50),
+                ("p90_cash", s.cash.p90),
+                ("p_cheapest_cash", s.cash.prob_lowest),
+                ("mean_lost_value", s.lost_value.mean),
+                ("p10_lost_value", s.lost_value.p10),
+                ("p50_lost_value", s.lost_value.p50),
+                ("p90_lost_value", s.lost_value.p90),
+                ("p_least_lost_value", s.lost_value.prob_lowest),
+            ] {
+                assert_eq!(got, csv.num(row, figure), "{} {figure}", run.stem);
+            }
+        }
+    }
+}
+
+#[test]
 fn median_crossings_follow_the_monthly_medians() {
     let mut data = runs()[0].data.clone();
     let h = data.horizon as usize;
