@@ -48,6 +48,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             "{}",
             present::terminal::summary_table(&done.summaries, done.include_business_impact)
         );
+        println!();
         println!(
             "Merged {} shards ({} trials) into {}",
             shards.len(),
