@@ -2,7 +2,7 @@
 //!
 //! Trials are split into fixed-size chunks. Rayon simulates a wave of chunks
 //! in parallel; the wave's outputs are then folded in chunk order: per-trial
-//! totals and input values are appended, trials.csv rows are streamed to
+//! totals (TCO, cash, lost value) and input values are appended, trials.csv rows are streamed to
 //! disk, and the monthly figures go into mergeable aggregates (integer
 //! histogram sketches and fixed-point exact sums, which give the same result
 //! in any order). Memory therefore grows with trials x strategies, not with
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::model::{self, CATEGORIES, EventInput, Outcome, World};
 use crate::scenario::Scenario;
 use crate::stats::sketch::bucket;
-use crate::stats::{Aggregates, InputDraws, Sums, Totals, TotalsError};
+use crate::stats::{Aggregates, InputDraws, PerTrial, Sums, Totals, TotalsError};
 
 /// Values (trial x strategy x month) simulated per chunk, about.
 const CHUNK_VALUES: usize = 1 << 17;
@@ -45,12 +45,12 @@ impl RunPlan {
     }
 
     /// Bytes of memory a run of this plan needs, roughly: per trial and
-    /// strategy its total, per trial each varying input, and per strategy and
-    /// month a sketch.
+    /// strategy its total, cash and lost value, per trial each varying input,
+    /// and per strategy and month a sketch.
     pub fn memory_estimate(&self, sc: &Scenario) -> u64 {
         let s = sc.strategies.len() as u64;
         let inputs = varying_inputs(sc).len() + model::event_inputs(sc).len();
-        let per_trial = 8 * s + 4 * inputs as u64;
+        let per_trial = 3 * 8 * s + 4 * inputs as u64;
         let per_month = s * u64::from(self.horizon) * (8 * 4096 + 64);
         self.trials * per_trial + per_month + (64 << 20)
     }
@@ -73,6 +73,10 @@ pub struct Results {
     pub plan: RunPlan,
     /// TCO per trial and strategy.
     pub totals: Totals,
+    /// Cash per trial and strategy: every category but degradation and delay.
+    pub cash: Totals,
+    /// Lost value per trial and strategy: degradation and delay.
+    pub lost_value: Totals,
     /// Each trial's values of the inputs that vary: the per-trial inputs,
     /// then the first draw of each per-event input.
     pub inputs: InputDraws,
@@ -88,6 +92,8 @@ impl Results {
             return Err(TotalsError::Mismatch);
         }
         self.totals.append(next.totals)?;
+        self.cash.append(next.cash)?;
+        self.lost_value.append(next.lost_value)?;
         self.inputs.append(next.inputs)?;
         self.plan.trials += next.plan.trials;
         self.agg.merge(&next.agg);
@@ -97,6 +103,15 @@ impl Results {
     /// Strategy names, in scenario order.
     pub fn strategies(&self) -> &[String] {
         self.totals.strategies()
+    }
+
+    /// The TCO, cash and lost value per trial and strategy, together.
+    pub fn per_trial(&self) -> PerTrial<'_> {
+        PerTrial {
+            total: &self.totals,
+            cash: &self.cash,
+            lost_value: &self.lost_value,
+        }
     }
 }
 
@@ -156,6 +171,8 @@ impl<S: TrialSink> TrialSink for Option<S> {
 /// A chunk's results before they are folded in.
 struct ChunkOut<C> {
     totals: Vec<f64>,
+    cash: Vec<f64>,
+    lost_value: Vec<f64>,
     inputs: Vec<f32>,
     /// Bucket of each cumulative cost: `[(t * S + s) * H + m]`.
     buckets: Vec<u16>,
@@ -192,6 +209,8 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
     let sm = s_count * h;
     let mut out = ChunkOut {
         totals: Vec::with_capacity(n * s_count),
+        cash: Vec::with_capacity(n * s_count),
+        lost_value: Vec::with_capacity(n * s_count),
         inputs: Vec::with_capacity(n * (varying.len() + events.len())),
         buckets: Vec::with_capacity(n * sm),
         min: vec![f64::INFINITY; sm],
@@ -211,7 +230,11 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
         for s in 0..s_count {
             let o = model::simulate(sc, &world, s, plan.seed, trial, &mut cum, &mut quality);
             out.totals.push(o.total);
+            out.cash.push(o.cash);
+            out.lost_value.push(o.lost_value);
             out.sums.total[s].add(o.total);
+            out.sums.cash[s].add(o.cash);
+            out.sums.lost_value[s].add(o.lost_value);
             for (c, x) in o.costs.iter().enumerate() {
                 out.sums.category[s * CATEGORIES.len() + c].add(*x);
             }
@@ -292,6 +315,8 @@ pub fn run(
 /// are checked.
 struct Collected {
     totals: Vec<f64>,
+    cash: Vec<f64>,
+    lost_value: Vec<f64>,
     inputs: Vec<f32>,
     agg: Aggregates,
 }
@@ -315,6 +340,8 @@ pub fn run_with_sink<S: TrialSink>(
     let wave = (rayon::current_num_threads() * 4).max(8) as u64;
     let mut res = Collected {
         totals: Vec::with_capacity(plan.trials as usize * s_count),
+        cash: Vec::with_capacity(plan.trials as usize * s_count),
+        lost_value: Vec::with_capacity(plan.trials as usize * s_count),
         inputs: Vec::with_capacity(plan.trials as usize * (varying.len() + events.len())),
         agg: Aggregates::new(s_count, h),
     };
@@ -368,7 +395,7 @@ pub fn run_with_sink<S: TrialSink>(
         fold(&mut res, out, sink).map_err(RunError::Io)?;
     }
     progress(plan.trials);
-    let names = sc.strategies.iter().map(|s| s.name.clone()).collect();
+    let names: Vec<String> = sc.strategies.iter().map(|s| s.name.clone()).collect();
     let keys = varying
         .iter()
         .map(|k| sc.inputs[*k].key.clone())
@@ -376,7 +403,9 @@ pub fn run_with_sink<S: TrialSink>(
         .collect();
     Ok(Results {
         plan,
-        totals: Totals::new(names, res.totals).map_err(RunError::Invalid)?,
+        totals: Totals::new(names.clone(), res.totals).map_err(RunError::Invalid)?,
+        cash: Totals::new(names.clone(), res.cash).map_err(RunError::Invalid)?,
+        lost_value: Totals::new(names, res.lost_value).map_err(RunError::Invalid)?,
         inputs: InputDraws::new(keys, res.inputs).map_err(RunError::Invalid)?,
         agg: res.agg,
     })
@@ -400,6 +429,8 @@ fn fold<S: TrialSink>(
     }
     agg.sums.merge(&out.sums);
     res.totals.extend_from_slice(&out.totals);
+    res.cash.extend_from_slice(&out.cash);
+    res.lost_value.extend_from_slice(&out.lost_value);
     res.inputs.extend_from_slice(&out.inputs);
     sink.write_chunk(out.recorded)
 }

@@ -83,6 +83,8 @@ pub struct RunReport {
     pub results: Results,
     /// Summaries in scenario order (empty for a shard).
     pub summaries: Vec<Summary>,
+    /// Whether the scenario counts lost value in the total.
+    pub include_business_impact: bool,
     pub stop: Option<Stop>,
     pub manifest: Manifest,
     /// The committed results directory.
@@ -172,6 +174,7 @@ pub fn run(
     Ok(RunReport {
         results,
         summaries,
+        include_business_impact: job.scenario.include_business_impact,
         stop,
         manifest,
         dir,
@@ -247,7 +250,7 @@ pub fn write_run_files(
     formats: Formats,
     hooks: &Hooks<'_>,
 ) -> Result<Vec<Summary>, Failure> {
-    let summaries = stats::summarize(&results.totals, &results.agg);
+    let summaries = stats::summarize(&results.per_trial(), &results.agg);
     let bands = stats::monthly(&results.agg);
     let strategies = results.strategies();
     output::csv::write_summary(dir, &summaries)?;
@@ -355,7 +358,7 @@ pub fn sweep_points(
         let r = pool
             .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel))
             .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
-        out.push(stats::summarize(&r.totals, &r.agg));
+        out.push(stats::summarize(&r.per_trial(), &r.agg));
         (hooks.progress)(i as u64 + 1, scenarios.len() as u64);
     }
     hooks.check()?;
@@ -395,6 +398,8 @@ pub fn merge(
         .ok_or_else(|| Failure::Input("no shards given".into()))?;
     let text = std::fs::read_to_string(d0.join("scenario.toml"))
         .with_context(|| format!("cannot read {}", d0.join("scenario.toml").display()))?;
+    let scenario = Scenario::from_toml(&text, &d0.join("scenario.toml").display().to_string())
+        .map_err(|e| Failure::Input(format!("{e}")))?;
     let dir = staged.path().to_path_buf();
     let with_rows = shards.iter().all(|(d, _)| d.join("trials.csv").exists());
     let rows = if with_rows {
@@ -451,6 +456,7 @@ pub fn merge(
     Ok(RunReport {
         results,
         summaries,
+        include_business_impact: scenario.include_business_impact,
         stop: None,
         manifest,
         dir,

@@ -52,7 +52,7 @@ fn sensitivity_finds_a_planted_driver() {
             "engagements.engineer.annual_salary"
         ]
     );
-    let sums = stats::summarize(&r.totals, &r.agg);
+    let sums = stats::summarize(&r.per_trial(), &r.agg);
     let s = analysis::sensitivity(&r.totals, &r.inputs, &sums);
     let rho = |input: &str, target: &str| {
         s.rows

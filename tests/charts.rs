@@ -271,6 +271,29 @@ fn breakdown_bars_equal_summary_means() {
 }
 
 #[test]
+fn run_data_reads_the_cash_and_lost_value_of_summary_csv() {
+    for run in runs() {
+        let csv = Csv::read(&run.dir.join("summary.csv"));
+        for (row, s) in run.data.summary.iter().enumerate() {
+            for (figure, got) in [
+                ("mean_cash", s.cash.mean),
+                ("p10_cash", s.cash.p10),
+                ("p50_cash", s.cash.p50),
+                ("p90_cash", s.cash.p90),
+                ("p_cheapest_cash", s.cash.prob_lowest),
+                ("mean_lost_value", s.lost_value.mean),
+                ("p10_lost_value", s.lost_value.p10),
+                ("p50_lost_value", s.lost_value.p50),
+                ("p90_lost_value", s.lost_value.p90),
+                ("p_least_lost_value", s.lost_value.prob_lowest),
+            ] {
+                assert_eq!(got, csv.num(row, figure), "{} {figure}", run.stem);
+            }
+        }
+    }
+}
+
+#[test]
 fn median_crossings_follow_the_monthly_medians() {
     let mut data = runs()[0].data.clone();
     let h = data.horizon as usize;
@@ -357,6 +380,13 @@ fn report_has_every_chart_the_summary_and_nothing_external() {
             format!("{}-month horizon", run.data.horizon),
             "CVaR95".to_string(),
             "P(cheapest)".to_string(),
+            "<th>Median total</th><th>Median cash</th>".to_string(),
+            "<th>Mean lost value</th>".to_string(),
+            "Cash: what the strategy pays".to_string(),
+            "Total = cash + lost value.".to_string(),
+            // The summary table scrolls inside its wrapper on narrow screens.
+            "<div class=\"scroll\">\n<table class=\"summary\">".to_string(),
+            "overflow-x: auto".to_string(),
             "Sensitivity &lt;top 3&gt;".to_string(),
             "<p>BODY-MARKER</p>".to_string(),
             "Key assumptions".to_string(),
@@ -618,6 +648,33 @@ mod commands {
             .assert()
             .code(2)
             .stderr(predicate::str::contains("not a tcosim results directory"));
+    }
+
+    #[test]
+    fn a_run_of_an_older_layout_is_refused_with_a_clear_message() {
+        let tmp = tmp();
+        let out = tmp.path().join("r");
+        run(&out, &["--charts", "none"]);
+        // A run directory as the layout before cash and lost value wrote it.
+        let path = out.join("manifest.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"schema_version\": 2"), "{text}");
+        std::fs::write(
+            &path,
+            text.replace("\"schema_version\": 2", "\"schema_version\": 1"),
+        )
+        .unwrap();
+        for cmd in ["charts", "compare"] {
+            let mut c = tcosim();
+            c.arg(cmd).arg(&out);
+            if cmd == "compare" {
+                c.arg(&out).arg("--out").arg(tmp.path().join("cmp"));
+            }
+            c.assert()
+                .code(2)
+                .stderr(predicate::str::contains("layout 1"))
+                .stderr(predicate::str::contains("run the scenario again"));
+        }
     }
 
     #[test]

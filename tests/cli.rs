@@ -22,8 +22,8 @@ use common::{
 /// The shipped scenarios, by file stem.
 const SHIPPED: [&str; 3] = ["default", "proof-of-concept", "core-product"];
 
-const SUMMARY_HEADER: &str = "strategy,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished";
-const TRIALS_HEADER: &str = "trial,strategy,total,build,roadmap,maintenance,remediation,rework,context,idle,hiring,degradation,delay,unfinished,launch_month,retired,months_degraded,handovers,hires,engagements,context_lost";
+const SUMMARY_HEADER: &str = "strategy,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished,mean_cash,p10_cash,p50_cash,p90_cash,p_cheapest_cash,mean_lost_value,p10_lost_value,p50_lost_value,p90_lost_value,p_least_lost_value";
+const TRIALS_HEADER: &str = "trial,strategy,total,cash,lost_value,build,roadmap,maintenance,remediation,rework,context,idle,hiring,degradation,delay,unfinished,launch_month,retired,months_degraded,handovers,hires,engagements,context_lost";
 const MONTHLY_HEADER: &str = "strategy,month,mean,p10,p50,p90";
 
 /// The cost categories, in file order.
@@ -40,6 +40,8 @@ const CATEGORIES: [&str; 11] = [
     "delay",
     "unfinished",
 ];
+/// The categories that are lost value rather than cash.
+const LOST_VALUE: [&str; 2] = ["degradation", "delay"];
 /// Rounding allowance per money value written with two decimals.
 const CENT_TOLERANCE: f64 = 0.02;
 /// Summary columns that must be in non-decreasing order.
@@ -143,8 +145,32 @@ fn check_summary(dir: &Path, strategies: &[String], trials: u64) -> Csv {
             &format!("{who}: mean_* add up to mean"),
         );
         p_cheapest += s.num(r, "prob_cheapest");
+        for part in ["cash", "lost_value"] {
+            let q = ["p10", "p50", "p90"].map(|p| s.num(r, &format!("{p}_{part}")));
+            assert!(
+                q.windows(2).all(|w| w[0] <= w[1]) && q[0] >= 0.0,
+                "{who}: {part} quantiles out of order: {q:?}"
+            );
+        }
+        let (cash, lost) = (s.num(r, "mean_cash"), s.num(r, "mean_lost_value"));
+        let impact: f64 = LOST_VALUE
+            .iter()
+            .map(|c| s.num(r, &format!("mean_{c}")))
+            .sum();
+        assert_close(lost, impact, 0.03, &format!("{who}: mean lost value"));
+        // The shipped scenarios include business impact.
+        assert_close(
+            cash + lost,
+            s.num(r, "mean"),
+            0.03,
+            &format!("{who}: mean_cash + mean_lost_value = mean"),
+        );
     }
     assert_close(p_cheapest, 1.0, 1e-5, "prob_cheapest adds up to 1");
+    for p in ["p_cheapest_cash", "p_least_lost_value"] {
+        let sum: f64 = (0..s.rows.len()).map(|r| s.num(r, p)).sum();
+        assert_close(sum, 1.0, 1e-5, &format!("{p} adds up to 1"));
+    }
     s
 }
 
@@ -160,6 +186,7 @@ fn check_trials(dir: &Path, strategies: &[String], trials: u64, summary: &Csv) {
         "rows = trials x strategies"
     );
     let mut totals = vec![Vec::new(); n];
+    let mut cash = vec![Vec::new(); n];
     let mut business = 0.0;
     for r in 0..t.rows.len() {
         assert_eq!(t.text(r, "trial"), (r / n).to_string(), "row {r}");
@@ -177,8 +204,35 @@ fn check_trials(dir: &Path, strategies: &[String], trials: u64, summary: &Csv) {
             tol,
             &format!("row {r}: categories add up to total"),
         );
+        // Cash: every category but the lost value; each of the three is
+        // rounded to the cent on its own.
+        let (paid, lost) = (t.num(r, "cash"), t.num(r, "lost_value"));
+        let (lost_cols, cash_cols): (Vec<_>, Vec<_>) = CATEGORIES
+            .iter()
+            .zip(costs)
+            .partition(|(c, _)| LOST_VALUE.contains(c));
+        let sum = |cols: &[(&&str, f64)]| cols.iter().map(|(_, x)| x).sum::<f64>();
+        assert_close(
+            sum(&cash_cols),
+            paid,
+            CENT_TOLERANCE * cash_cols.len() as f64,
+            &format!("row {r}: cash is the categories but degradation and delay"),
+        );
+        assert_close(
+            sum(&lost_cols),
+            lost,
+            CENT_TOLERANCE * 2.0,
+            &format!("row {r}: lost value is degradation + delay"),
+        );
+        assert_close(
+            paid + lost,
+            total,
+            0.011,
+            &format!("row {r}: cash + lost value = total"),
+        );
         business += costs[8] + costs[9] + costs[10];
         totals[r % n].push(total);
+        cash[r % n].push(paid);
     }
     assert!(
         business > 0.0,
@@ -197,6 +251,14 @@ fn check_trials(dir: &Path, strategies: &[String], trials: u64, summary: &Csv) {
         let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         assert_eq!(min, summary.num(s, "min"), "{who}: summary min");
         assert_eq!(max, summary.num(s, "max"), "{who}: summary max");
+        let paid = &cash[s];
+        let mean_cash = paid.iter().sum::<f64>() / paid.len() as f64;
+        assert_close(
+            mean_cash,
+            summary.num(s, "mean_cash"),
+            0.01,
+            &format!("{who}: summary mean_cash is the mean of trials.csv cash"),
+        );
     }
 }
 
@@ -293,6 +355,71 @@ fn run_core_product_scenario_writes_consistent_results() {
 }
 
 #[test]
+fn without_business_impact_the_total_is_the_cash_and_lost_value_is_still_reported() {
+    let tmp = tmp();
+    let text = fs::read_to_string(shipped("default")).expect("the default scenario");
+    let on = "include_business_impact = true";
+    assert!(text.contains(on), "the default scenario sets {on}");
+    let scenario = tmp.path().join("no-impact.toml");
+    fs::write(
+        &scenario,
+        text.replace(on, "include_business_impact = false"),
+    )
+    .expect("write the scenario");
+    let out = tmp.path().join("x");
+    let a = tcosim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--trials", "300", "--charts", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = stdout_of(&a);
+    let report = fs::read_to_string(out.join("report.html")).expect("report.html");
+    for text in [&stdout, &report] {
+        // As read: words, whatever the line breaks.
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("the total is the cash alone") && !text.contains("Total = cash +"),
+            "{text}"
+        );
+    }
+    let t = Csv::read(&out.join("trials.csv"));
+    let mut lost_somewhere = false;
+    for r in 0..t.rows.len() {
+        assert_eq!(
+            t.text(r, "total"),
+            t.text(r, "cash"),
+            "row {r}: total = cash"
+        );
+        let lost = t.num(r, "lost_value");
+        let impact = t.num(r, "degradation") + t.num(r, "delay");
+        assert_close(lost, impact, CENT_TOLERANCE * 2.0, &format!("row {r}"));
+        lost_somewhere |= lost > 0.0;
+    }
+    assert!(
+        lost_somewhere,
+        "lost value is reported although not in the TCO"
+    );
+    let s = Csv::read(&out.join("summary.csv"));
+    for r in 0..s.rows.len() {
+        for (total, cash) in [
+            ("mean", "mean_cash"),
+            ("p10", "p10_cash"),
+            ("p50", "p50_cash"),
+            ("p90", "p90_cash"),
+            ("prob_cheapest", "p_cheapest_cash"),
+        ] {
+            assert_eq!(
+                s.text(r, total),
+                s.text(r, cash),
+                "row {r}: {total} = {cash}"
+            );
+        }
+    }
+}
+
+#[test]
 fn run_without_scenario_uses_builtin_default_in_current_dir() {
     let tmp = tmp();
     let a = tcosim()
@@ -315,6 +442,27 @@ fn run_without_scenario_uses_builtin_default_in_current_dir() {
         stdout.contains("P(cheapest)"),
         "the summary table header: {stdout}"
     );
+    // The table shows the total and the cash side by side, in 80 columns,
+    // with the definitions under it.
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("median"))
+        .take_while(|l| !l.starts_with("Wrote"))
+        .collect();
+    assert!(
+        table[1].starts_with("strategy") && table[1].contains("total") && table[1].contains("cash"),
+        "{stdout}"
+    );
+    for l in &table {
+        assert!(l.chars().count() <= 80, "wider than 80 columns: `{l}`");
+    }
+    for sentence in [
+        "Cash: what the strategy pays",
+        "Lost value: business value lost to degradation and delay.",
+        "Total = cash + lost value.",
+    ] {
+        assert!(stdout.contains(sentence), "`{sentence}`: {stdout}");
+    }
     for s in expected(&shipped("default")).strategies {
         assert!(
             stdout

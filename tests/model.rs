@@ -230,6 +230,24 @@ fn categories_add_up_to_the_total_in_every_trial() {
                 "{:?}",
                 o.costs
             );
+            // Cash and lost value: the TCO is their sum, or the cash alone.
+            let lost = o.costs[Category::Degradation] + o.costs[Category::Delay];
+            assert_eq!(o.lost_value, lost);
+            assert_eq!(
+                (o.cash, o.lost_value),
+                (o.costs.cash(), o.costs.lost_value())
+            );
+            if sc.include_business_impact {
+                assert_eq!(o.cash + o.lost_value, o.total);
+            } else {
+                assert_eq!(o.cash, o.total);
+            }
+        }
+        if !sc.include_business_impact {
+            assert!(
+                r.outcomes.iter().any(|o| o.lost_value > 0.0),
+                "lost value is still reported without business impact"
+            );
         }
         // Cumulative costs never fall and end at the total.
         let h = sc.simulation.horizon_months as usize;
@@ -410,6 +428,10 @@ fn results_do_not_depend_on_the_thread_count() {
     };
     let (one, three) = (with(1), with(3));
     assert_eq!(one.totals, three.totals);
+    assert_eq!(
+        (&one.cash, &one.lost_value),
+        (&three.cash, &three.lost_value)
+    );
     assert_eq!(one.inputs, three.inputs);
     assert_eq!(one.agg, three.agg);
 }
@@ -425,6 +447,10 @@ fn the_engine_agrees_with_trial_by_trial_simulation() {
     let full = run_trials(&sc, 700);
     let totals: Vec<f64> = full.outcomes.iter().map(|o| o.total).collect();
     assert_eq!(r.totals.values(), totals);
+    let cash: Vec<f64> = full.outcomes.iter().map(|o| o.cash).collect();
+    let lost: Vec<f64> = full.outcomes.iter().map(|o| o.lost_value).collect();
+    assert_eq!(r.cash.values(), cash);
+    assert_eq!(r.lost_value.values(), lost);
     // Monthly means and the exact range of the sketches match the paths.
     let (s_count, h) = (sc.strategies.len(), plan.horizon as usize);
     for s in 0..s_count {

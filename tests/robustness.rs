@@ -229,7 +229,7 @@ proptest! {
         let sc = Scenario::from_toml(&text, "extreme.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         check_runs(&sc);
         let r = engine::run(&sc, RunPlan::from_scenario(&sc), &|_| {}).map_err(|e| TestCaseError::fail(format!("{e}")))?;
-        for s in stats::summarize(&r.totals, &r.agg) {
+        for s in stats::summarize(&r.per_trial(), &r.agg) {
             let q = [s.min, s.p5, s.p10, s.p25, s.p50, s.p75, s.p90, s.p95, s.max];
             prop_assert!(q.iter().all(|x| x.is_finite()));
             prop_assert!(q.windows(2).all(|w| w[0] <= w[1]), "{q:?}");

@@ -155,6 +155,47 @@ fn shards_that_do_not_belong_together_are_refused() {
 }
 
 #[test]
+fn shards_of_an_older_layout_are_refused() {
+    let tmp = tmp();
+    let dirs: Vec<PathBuf> = (1..=2)
+        .map(|i| shard(tmp.path(), i, 2, &NO_CHARTS))
+        .collect();
+    let out = tmp.path().join("out");
+    // totals.csv carries each trial's TCO, cash and lost value per strategy.
+    let totals = Csv::read(&dirs[1].join("totals.csv"));
+    assert_eq!(totals.header[0], "trial");
+    assert_eq!(totals.header.len(), 1 + 3 * 4);
+    assert_eq!(totals.header[1], "total:Freelance");
+    assert_eq!(totals.header[5], "cash:Freelance");
+    assert_eq!(totals.header[9], "lost_value:Freelance");
+    // A totals.csv as the older layout wrote it (one TCO column per strategy).
+    let text = std::fs::read_to_string(dirs[1].join("totals.csv")).unwrap();
+    let old: String = text
+        .lines()
+        .map(|l| l.split(',').take(5).collect::<Vec<_>>().join(",") + "\n")
+        .collect::<String>()
+        .replace("total:", "");
+    std::fs::write(dirs[1].join("totals.csv"), old).unwrap();
+    merge(&dirs, &out)
+        .code(2)
+        .stderr(predicate::str::contains("lacks the cash and lost value"));
+    assert!(!out.exists());
+    // A manifest of the older layout is refused before its files are read.
+    let path = dirs[0].join("manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("\"schema_version\": 2", "\"schema_version\": 1"),
+    )
+    .unwrap();
+    merge(&dirs, &out)
+        .code(2)
+        .stderr(predicate::str::contains("layout 1"))
+        .stderr(predicate::str::contains("run the scenario again"));
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_shard_count_above_the_trials_is_refused() {
     tcosim()
         .args(["run", "--trials", "5", "--shard", "1/6"])

@@ -44,7 +44,11 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     };
     let done = pipeline::merge(&shards, staged, args.charts, &hooks)?;
     if !args.quiet {
-        print!("{}", present::terminal::summary_table(&done.summaries));
+        print!(
+            "{}",
+            present::terminal::summary_table(&done.summaries, done.include_business_impact)
+        );
+        println!();
         println!(
             "Merged {} shards ({} trials) into {}",
             shards.len(),

@@ -94,7 +94,10 @@ fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
         );
     } else {
         println!();
-        print!("{}", present::terminal::summary_table(&done.summaries));
+        print!(
+            "{}",
+            present::terminal::summary_table(&done.summaries, done.include_business_impact)
+        );
         println!();
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {

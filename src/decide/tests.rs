@@ -23,6 +23,8 @@ fn summary(name: &str, p10: f64, p50: f64, p90: f64, mean: f64, prob: f64) -> Su
         max: p90,
         prob_cheapest: prob,
         mean_categories: crate::model::Costs::default(),
+        cash: Default::default(),
+        lost_value: Default::default(),
     }
 }
 

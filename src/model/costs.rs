@@ -5,6 +5,12 @@
 //! with an enum, and indexing the book only by that enum, means a cost cannot
 //! be charged to a category that does not exist or to the wrong slot of an
 //! array; the order of the enum is the order of the CSV columns.
+//!
+//! Two sums of the categories matter to a decision-maker: the **cash** (what
+//! the strategy pays: every category but degradation and delay, the cost of
+//! finishing the work still due included) and the **lost value** (business
+//! value lost to degradation and delay). The TCO is cash plus lost value, or
+//! the cash alone when business impact is excluded.
 
 use std::ops::{Index, IndexMut};
 
@@ -73,6 +79,14 @@ impl Category {
         }
     }
 
+    /// Whether the category is business value lost (degradation and delay)
+    /// rather than money paid: the one home of the split between cash and
+    /// lost value.
+    #[inline]
+    pub const fn is_lost_value(self) -> bool {
+        matches!(self, Category::Degradation | Category::Delay)
+    }
+
     /// The category of delivered work of `kind`.
     #[inline]
     pub const fn of_work(kind: WorkKind) -> Category {
@@ -119,17 +133,40 @@ impl Costs {
         &self.0
     }
 
-    /// The TCO: every category, less degradation and delay when business
-    /// impact is excluded. (Summed over all categories first, then the
-    /// business impact taken off, as the figures have always been computed.)
+    /// What the strategy pays: every category that is not lost value
+    /// ([`Category::is_lost_value`]), summed in category order.
+    #[inline]
+    pub fn cash(&self) -> f64 {
+        self.sum_where(|c| !c.is_lost_value())
+    }
+
+    /// Business value lost: the categories that are lost value (degradation
+    /// and delay), summed in category order.
+    #[inline]
+    pub fn lost_value(&self) -> f64 {
+        self.sum_where(Category::is_lost_value)
+    }
+
+    /// The TCO: the cash plus the lost value, or the cash alone when
+    /// business impact is excluded.
     #[inline]
     pub fn total(&self, include_business_impact: bool) -> f64 {
-        let all: f64 = self.0.iter().sum();
         if include_business_impact {
-            all
+            self.cash() + self.lost_value()
         } else {
-            all - self[Category::Degradation] - self[Category::Delay]
+            self.cash()
         }
+    }
+
+    /// The sum of the categories `keep` selects, in category order.
+    #[inline]
+    fn sum_where(&self, keep: impl Fn(Category) -> bool) -> f64 {
+        Category::ALL
+            .iter()
+            .zip(self.0)
+            .filter(|(c, _)| keep(**c))
+            .map(|(_, x)| x)
+            .sum()
     }
 }
 
@@ -180,6 +217,28 @@ mod tests {
         assert_eq!(costs.iter().copied().collect::<Vec<_>>()[9], 5.0);
         assert_eq!(costs.total(true), 8.0);
         assert_eq!(costs.total(false), 3.0);
+    }
+
+    #[test]
+    fn cash_and_lost_value_add_up_to_the_total() {
+        assert_eq!(
+            Category::ALL.map(Category::is_lost_value),
+            Category::ALL.map(|c| matches!(c.name(), "degradation" | "delay"))
+        );
+        let mut costs = Costs::default();
+        for (i, c) in Category::ALL.iter().enumerate() {
+            costs[*c] = 1000.0 * (i as f64 + 1.0) + 0.37 * i as f64;
+        }
+        let lost = costs[Category::Degradation] + costs[Category::Delay];
+        assert_eq!(costs.lost_value(), lost);
+        assert!((costs.cash() - (costs.iter().sum::<f64>() - lost)).abs() < 1e-9);
+        assert_eq!(costs.cash() + costs.lost_value(), costs.total(true));
+        assert_eq!(costs.total(false), costs.cash());
+        let none = Costs::default();
+        assert_eq!(
+            (none.cash(), none.lost_value(), none.total(true)),
+            (0.0, 0.0, 0.0)
+        );
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct Outcome {
     /// Total cost of ownership (every category, less degradation and delay
     /// when business impact is excluded).
     pub total: f64,
+    /// What the strategy pays: every category but degradation and delay.
+    pub cash: f64,
+    /// Business value lost: degradation and delay.
+    pub lost_value: f64,
     /// Cost by category.
     pub costs: Costs,
     /// Month the product went live, if within the horizon.
@@ -242,6 +246,8 @@ impl<'a> Sim<'a> {
             self.price_unfinished();
         }
         self.out.total = self.total();
+        self.out.cash = self.out.costs.cash();
+        self.out.lost_value = self.out.costs.lost_value();
         if let Some(last) = cum.last_mut() {
             *last = self.out.total;
         }

@@ -99,8 +99,8 @@ impl TrialSink for TrialsFile {
     type Chunk = csv::Writer<Vec<u8>>;
 
     fn start_chunk(&self, outcomes: usize) -> Self::Chunk {
-        // About 160 bytes a row.
-        schema::row_buffer(outcomes * 160)
+        // About 180 bytes a row.
+        schema::row_buffer(outcomes * 180)
     }
 
     fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {

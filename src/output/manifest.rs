@@ -34,9 +34,17 @@ pub struct PrecisionInfo {
 }
 
 /// The layout of run directories this version writes and reads: the
-/// manifest's fields and the files and columns of [`super::schema`].
-/// Raised whenever either changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+/// manifest's fields and the files and columns of [`super::schema`] and of
+/// shard directories. Raised whenever either changes incompatibly.
+///
+/// 2: summary.csv and trials.csv gained the cash and lost value columns, a
+/// shard's totals.csv and aggregates.json the cash and lost value of each
+/// trial.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// What [`SCHEMA_VERSION`] added, for the message that refuses an older
+/// directory (updated with every raise).
+const LAYOUT_CHANGE: &str = "cash and lost value per trial and in the summary";
 
 fn first_schema() -> u32 {
     1
@@ -86,24 +94,47 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 impl Manifest {
-    /// Reads a manifest, refusing one of a newer layout than this version
-    /// understands.
+    /// Reads a manifest, refusing one of another layout than this version
+    /// reads ([`Manifest::check_layout`]).
     pub fn read(path: &Path) -> Result<Manifest> {
+        let m = Manifest::read_any(path)?;
+        m.check_layout(path)?;
+        Ok(m)
+    }
+
+    /// Reads a manifest of any layout.
+    pub fn read_any(path: &Path) -> Result<Manifest> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let m: Manifest = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a tcosim manifest", path.display()))?;
-        if m.schema_version > SCHEMA_VERSION {
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a tcosim manifest", path.display()))
+    }
+
+    /// Refuses a manifest (read from `path`) whose directory is not of the
+    /// layout this version writes: the files of an older one lack columns
+    /// this version reads, those of a newer one may not be understood.
+    pub fn check_layout(&self, path: &Path) -> Result<()> {
+        if self.schema_version > SCHEMA_VERSION {
             bail!(
-                "{} describes results of layout {} (written by tcosim {}); this tcosim {} reads layout {} and earlier: use a newer tcosim",
+                "{} describes results of layout {} (written by tcosim {}); this tcosim {} reads layout {}: use a newer tcosim",
                 path.display(),
-                m.schema_version,
-                m.tool_version,
+                self.schema_version,
+                self.tool_version,
                 env!("CARGO_PKG_VERSION"),
                 SCHEMA_VERSION
             );
         }
-        Ok(m)
+        if self.schema_version < SCHEMA_VERSION {
+            bail!(
+                "{} describes results of layout {} (written by tcosim {}), an older layout whose files lack columns this tcosim {} reads (layout {}: {LAYOUT_CHANGE}): run the scenario again with this tcosim",
+                path.display(),
+                self.schema_version,
+                self.tool_version,
+                env!("CARGO_PKG_VERSION"),
+                SCHEMA_VERSION
+            );
+        }
+        Ok(())
     }
 
     /// Writes the manifest as pretty JSON.

@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{Category, Costs, Outcome};
-use crate::stats::Summary;
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
+use crate::stats::{Brief, Summary};
 
 macro_rules! fixed_format {
     ($(#[$doc:meta])* $name:ident, $digits:literal) => {
@@ -188,7 +188,8 @@ pub fn read_each<R: CsvFile>(dir: &Path, mut f: impl FnMut(R) -> Result<()>) -> 
 
 // ---------------------------------------------------------------- files
 
-/// A row of summary.csv: one strategy's distribution of total cost.
+/// A row of summary.csv: one strategy's distribution of total cost, then
+/// its cash and its lost value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRecord {
     pub strategy: String,
@@ -219,6 +220,20 @@ pub struct SummaryRecord {
     pub mean_degradation: Money,
     pub mean_delay: Money,
     pub mean_unfinished: Money,
+    // Cash: every category but degradation and delay.
+    pub mean_cash: Money,
+    pub p10_cash: Money,
+    pub p50_cash: Money,
+    pub p90_cash: Money,
+    /// Share of trials in which this strategy pays the least cash.
+    pub p_cheapest_cash: Prob,
+    // Lost value: degradation and delay.
+    pub mean_lost_value: Money,
+    pub p10_lost_value: Money,
+    pub p50_lost_value: Money,
+    pub p90_lost_value: Money,
+    /// Share of trials in which this strategy loses the least value.
+    pub p_least_lost_value: Prob,
 }
 
 impl CsvFile for SummaryRecord {
@@ -251,6 +266,16 @@ impl CsvFile for SummaryRecord {
         "mean_degradation",
         "mean_delay",
         "mean_unfinished",
+        "mean_cash",
+        "p10_cash",
+        "p50_cash",
+        "p90_cash",
+        "p_cheapest_cash",
+        "mean_lost_value",
+        "p10_lost_value",
+        "p50_lost_value",
+        "p90_lost_value",
+        "p_least_lost_value",
     ];
 }
 
@@ -285,6 +310,16 @@ impl From<&Summary> for SummaryRecord {
             mean_degradation: c[8],
             mean_delay: c[9],
             mean_unfinished: c[10],
+            mean_cash: Money(s.cash.mean),
+            p10_cash: Money(s.cash.p10),
+            p50_cash: Money(s.cash.p50),
+            p90_cash: Money(s.cash.p90),
+            p_cheapest_cash: Prob(s.cash.prob_lowest),
+            mean_lost_value: Money(s.lost_value.mean),
+            p10_lost_value: Money(s.lost_value.p10),
+            p50_lost_value: Money(s.lost_value.p50),
+            p90_lost_value: Money(s.lost_value.p90),
+            p_least_lost_value: Prob(s.lost_value.prob_lowest),
         }
     }
 }
@@ -324,6 +359,20 @@ impl From<SummaryRecord> for Summary {
             max: r.max.0,
             prob_cheapest: r.prob_cheapest.0,
             mean_categories,
+            cash: Brief {
+                mean: r.mean_cash.0,
+                p10: r.p10_cash.0,
+                p50: r.p50_cash.0,
+                p90: r.p90_cash.0,
+                prob_lowest: r.p_cheapest_cash.0,
+            },
+            lost_value: Brief {
+                mean: r.mean_lost_value.0,
+                p10: r.p10_lost_value.0,
+                p50: r.p50_lost_value.0,
+                p90: r.p90_lost_value.0,
+                prob_lowest: r.p_least_lost_value.0,
+            },
         }
     }
 }
@@ -334,6 +383,10 @@ pub struct TrialRecord<'a> {
     pub trial: u64,
     pub strategy: Cow<'a, str>,
     pub total: Money,
+    /// What the strategy pays: every category but degradation and delay.
+    pub cash: Money,
+    /// Business value lost: degradation and delay.
+    pub lost_value: Money,
     pub build: Money,
     pub roadmap: Money,
     pub maintenance: Money,
@@ -363,6 +416,8 @@ impl CsvFile for TrialRecord<'static> {
         "trial",
         "strategy",
         "total",
+        "cash",
+        "lost_value",
         "build",
         "roadmap",
         "maintenance",
@@ -392,6 +447,8 @@ impl<'a> TrialRecord<'a> {
             trial,
             strategy: Cow::Borrowed(strategy),
             total: Money(o.total),
+            cash: Money(o.cash),
+            lost_value: Money(o.lost_value),
             build: c(Category::Build),
             roadmap: c(Category::Roadmap),
             maintenance: c(Category::Maintenance),
@@ -661,18 +718,21 @@ mod tests {
             max: 0.0,
             prob_cheapest: 0.0,
             mean_categories: crate::model::Costs::default(),
+            cash: Brief::default(),
+            lost_value: Brief::default(),
         };
         check(&SummaryRecord::from(&s));
         let o = Outcome::default();
         let t = TrialRecord::of(0, "A", &o);
         assert_eq!(serde_header(&t), TrialRecord::HEADER.join(","));
         // The category columns are the model's categories, in its order.
-        assert_eq!(TrialRecord::HEADER[3..14], crate::model::CATEGORIES);
+        assert_eq!(TrialRecord::HEADER[2..5], ["total", "cash", "lost_value"]);
+        assert_eq!(TrialRecord::HEADER[5..16], crate::model::CATEGORIES);
         let means: Vec<String> = crate::model::CATEGORIES
             .iter()
             .map(|c| format!("mean_{c}"))
             .collect();
-        assert_eq!(SummaryRecord::HEADER[16..], means);
+        assert_eq!(SummaryRecord::HEADER[16..27], means);
         check(&MonthlyRecord {
             strategy: "A".into(),
             month: 0,

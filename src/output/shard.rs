@@ -3,9 +3,11 @@
 //!
 //! A shard directory holds `manifest.json` (with its `shard` entry),
 //! `scenario.toml`, `trials.csv` (unless `--no-trials-csv`), `totals.csv`
-//! (each trial's TCO per strategy), `inputs.csv` (each trial's varying
-//! inputs) and `aggregates.json` (sketch buckets, exact minimum and maximum,
-//! and exact fixed-point sums). Floats are written in Rust's shortest
+//! (each trial's TCO, cash and lost value per strategy: after `trial`, one
+//! column `total:NAME` per strategy, then `cash:NAME`, then
+//! `lost_value:NAME`), `inputs.csv` (each trial's varying inputs) and
+//! `aggregates.json` (sketch buckets, exact minimum and maximum, and exact
+//! fixed-point sums). Floats are written in Rust's shortest
 //! round-trip form, so reading them back gives the same bits, and merged
 //! results are byte-identical to a single run.
 
@@ -19,6 +21,10 @@ use crate::engine::{Results, RunPlan};
 use crate::stats::exact::ExactSum;
 use crate::stats::sketch::Sketch;
 use crate::stats::{Aggregates, InputDraws, Totals};
+
+/// The figures of totals.csv, in column order: each is the prefix of one
+/// column per strategy (`total:NAME`, ...).
+const FIGURES: [&str; 3] = ["total", "cash", "lost_value"];
 
 /// One month's sketch as stored.
 #[derive(Debug, Serialize, Deserialize)]
@@ -40,6 +46,8 @@ struct StoredAggregates {
     degradation_sum: Vec<String>,
     category_sum: Vec<String>,
     total_sum: Vec<String>,
+    cash_sum: Vec<String>,
+    lost_value_sum: Vec<String>,
 }
 
 fn raw(v: &[ExactSum]) -> Vec<String> {
@@ -63,11 +71,16 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
     let mut w =
         csv::Writer::from_path(dir.join("totals.csv")).context("cannot create totals.csv")?;
     let mut header = vec!["trial".to_string()];
-    header.extend(r.strategies().iter().cloned());
+    for figure in FIGURES {
+        header.extend(r.strategies().iter().map(|s| format!("{figure}:{s}")));
+    }
     w.write_record(&header)?;
-    for (t, row) in r.totals.rows().enumerate() {
+    let rows = r.totals.rows().zip(r.cash.rows()).zip(r.lost_value.rows());
+    for (t, ((total, cash), lost_value)) in rows.enumerate() {
         let mut rec = vec![(first + t as u64).to_string()];
-        rec.extend(row.iter().map(|x| x.to_string()));
+        for row in [total, cash, lost_value] {
+            rec.extend(row.iter().map(|x| x.to_string()));
+        }
         w.write_record(&rec)?;
     }
     w.flush().context("cannot write totals.csv")?;
@@ -104,6 +117,8 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
         degradation_sum: raw(&a.sums.degradation),
         category_sum: raw(&a.sums.category),
         total_sum: raw(&a.sums.total),
+        cash_sum: raw(&a.sums.cash),
+        lost_value_sum: raw(&a.sums.lost_value),
     };
     let text = serde_json::to_string(&stored)?;
     std::fs::write(dir.join("aggregates.json"), text).context("cannot write aggregates.json")
@@ -120,12 +135,40 @@ fn read_rows(path: &Path) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
     Ok((header, rows))
 }
 
+/// The strategies of a totals.csv header: after `trial`, one `total:NAME`
+/// column per strategy, then `cash:NAME` and `lost_value:NAME` for the same
+/// names in the same order. A header without them (a shard written before
+/// cash and lost value were recorded) is refused.
+fn strategies_of(header: &[String], path: &Path) -> Result<Vec<String>> {
+    let columns = header.get(1..).unwrap_or_default();
+    let n_s = columns.len() / FIGURES.len();
+    let names: Vec<String> = columns[..n_s]
+        .iter()
+        .filter_map(|c| c.strip_prefix("total:").map(String::from))
+        .collect();
+    let expected = FIGURES
+        .iter()
+        .flat_map(|f| names.iter().map(move |s| format!("{f}:{s}")));
+    if header.first().map(String::as_str) != Some("trial")
+        || n_s == 0
+        || names.len() != n_s
+        || columns.len() != FIGURES.len() * n_s
+        || !expected.eq(columns.iter().cloned())
+    {
+        bail!(
+            "{} does not have the columns this tcosim writes (trial, then total:NAME, cash:NAME and lost_value:NAME for every strategy): it lacks the cash and lost value of each trial, so it was written by an older tcosim or edited. Run the shards again with this tcosim",
+            path.display()
+        );
+    }
+    Ok(names)
+}
+
 /// Reads a shard directory's data back into `Results` for `plan` (its
 /// first trial and trial count).
 pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
     let totals_path = dir.join("totals.csv");
     let (header, rows) = read_rows(&totals_path)?;
-    let strategies: Vec<String> = header.into_iter().skip(1).collect();
+    let strategies = strategies_of(&header, &totals_path)?;
     if rows.len() as u64 != plan.trials {
         bail!(
             "{} has {} trials, its manifest says {}",
@@ -134,7 +177,8 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
             plan.trials
         );
     }
-    let mut totals = Vec::with_capacity(rows.len() * strategies.len());
+    let n_s = strategies.len();
+    let mut figures = [(); FIGURES.len()].map(|_| Vec::with_capacity(rows.len() * n_s));
     for (i, rec) in rows.iter().enumerate() {
         if rec.get(0).and_then(|t| t.parse::<u64>().ok()) != Some(plan.first_trial + i as u64) {
             bail!(
@@ -142,13 +186,14 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
                 totals_path.display()
             );
         }
-        for f in rec.iter().skip(1) {
-            totals
+        for (k, f) in rec.iter().skip(1).enumerate() {
+            figures[(k / n_s).min(FIGURES.len() - 1)]
                 .push(f.parse::<f64>().with_context(|| {
                     format!("{}: `{f}` is not a number", totals_path.display())
                 })?);
         }
     }
+    let [totals, cash, lost_value] = figures;
     let inputs_path = dir.join("inputs.csv");
     let (header, rows) = read_rows(&inputs_path)?;
     let inputs: Vec<String> = header.into_iter().skip(1).collect();
@@ -184,10 +229,14 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
     agg.sums.degradation = unraw(&stored.degradation_sum, &agg_path)?;
     agg.sums.category = unraw(&stored.category_sum, &agg_path)?;
     agg.sums.total = unraw(&stored.total_sum, &agg_path)?;
+    agg.sums.cash = unraw(&stored.cash_sum, &agg_path)?;
+    agg.sums.lost_value = unraw(&stored.lost_value_sum, &agg_path)?;
     let invalid = |e| anyhow::anyhow!("{}: {e}", dir.display());
     Ok(Results {
         plan,
-        totals: Totals::new(strategies, totals).map_err(invalid)?,
+        totals: Totals::new(strategies.clone(), totals).map_err(invalid)?,
+        cash: Totals::new(strategies.clone(), cash).map_err(invalid)?,
+        lost_value: Totals::new(strategies, lost_value).map_err(invalid)?,
         inputs: InputDraws::new(inputs, input_values).map_err(invalid)?,
         agg,
     })
@@ -207,8 +256,10 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String
 fn read_manifests(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String> {
     let mut shards = Vec::new();
     for d in dirs {
-        let m = Manifest::read(&d.join("manifest.json"))
+        let path = d.join("manifest.json");
+        let m = Manifest::read_any(&path)
             .map_err(|e| format!("{}: not a shard directory: {e:#}", d.display()))?;
+        m.check_layout(&path).map_err(|e| format!("{e:#}"))?;
         if m.shard.is_none() {
             return Err(format!(
                 "{} is a whole run, not a shard; make shards with `tcosim run SCENARIO --shard I/N`",

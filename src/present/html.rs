@@ -16,6 +16,7 @@ use anyhow::Result;
 use crate::decide::format::{percent, short_money, thousands};
 use crate::decide::{best_by_median, verdict};
 use crate::output::rundata::RunData;
+use crate::present::cash_definition;
 use crate::present::charts::{Chart, median_crossings, style};
 use crate::scenario::{Scenario, Until};
 
@@ -53,6 +54,11 @@ ul.verdict { padding-left: 22px; }
 ul.verdict li { margin: 6px 0; }
 ul.verdict ul { padding-left: 20px; margin: 4px 0; }
 table { border-collapse: collapse; margin: 10px 0 6px; font-size: 15px; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 10px 0 6px; }
+.scroll table { margin: 0; }
+table.summary th, table.summary td { padding: 6px 8px; }
+table.summary td { white-space: nowrap; }
+table.summary td:first-child { white-space: normal; min-width: 9em; }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th { font-weight: 600; background: var(--soft); }
 th:first-child, td:first-child { text-align: left; }
@@ -160,29 +166,39 @@ pub fn crossings(data: &RunData) -> Vec<String> {
 fn summary_table(out: &mut String, data: &RunData) {
     let best = best_by_median(&data.summary);
     out.push_str(
-        "<table>\n<tr><th>Strategy</th><th>Mean</th><th>P10</th><th>P50 (median)</th><th>P90</th>\
-         <th>P(cheapest)</th><th>CVaR95</th><th>P90 − P10</th><th>P90 / P10</th></tr>\n",
+        "<div class=\"scroll\">\n<table class=\"summary\">\n<tr><th>Strategy</th><th>Median total</th><th>Median cash</th>\
+         <th>Mean total</th><th>Mean cash</th><th>Mean lost value</th><th>P(cheapest)</th><th>P10 total</th>\
+         <th>P90 total</th><th>CVaR95</th><th>P90 − P10</th><th>P90 / P10</th></tr>\n",
     );
     for (i, s) in data.summary.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<tr{}><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr{}><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             if i == best { " class=\"best\"" } else { "" },
             swatch(i),
             escape(&s.strategy),
-            short_money(s.mean),
-            short_money(s.p10),
             short_money(s.p50),
-            short_money(s.p90),
+            short_money(s.cash.p50),
+            short_money(s.mean),
+            short_money(s.cash.mean),
+            short_money(s.lost_value.mean),
             percent(s.prob_cheapest),
+            short_money(s.p10),
+            short_money(s.p90),
             short_money(s.cvar95),
             short_money(s.p90 - s.p10),
             verdict::spread_ratio(s)
         );
     }
+    let _ = writeln!(
+        out,
+        "</table>\n</div>\n<p>{}</p>",
+        escape(&cash_definition(data.scenario.include_business_impact).join(" "))
+    );
     out.push_str(
-        "</table>\n<p class=\"muted\">Total cost of ownership over the horizon. P10, P50, P90: 10%, 50%, 90% of trials cost at most this. \
-         P(cheapest): share of trials in which the strategy costs least. CVaR95: mean of the costliest 5% of trials.</p>\n",
+        "<p class=\"muted\">Total cost of ownership over the horizon. Median (P50), P10, P90: 50%, 10%, 90% of trials cost at most this. \
+         P(cheapest): share of trials in which the strategy's total is the lowest. CVaR95: mean total of the costliest 5% of trials. \
+         The spreads (P90 − P10, P90 / P10) are those of the total.</p>\n",
     );
 }
 
@@ -384,7 +400,7 @@ fn compare_verdicts(out: &mut String, runs: &[(String, RunData)]) {
 /// Every run and strategy in one table.
 fn compare_table(out: &mut String, runs: &[(String, RunData)]) {
     out.push_str(
-        "<h2>Summary</h2>\n<table>\n<tr><th>Run</th><th class=\"text\">Strategy</th><th>Mean</th><th>P10</th>\
+        "<h2>Summary</h2>\n<div class=\"scroll\">\n<table>\n<tr><th>Run</th><th class=\"text\">Strategy</th><th>Mean</th><th>P10</th>\
          <th>P50 (median)</th><th>P90</th><th>P(cheapest)</th></tr>\n",
     );
     let union = crate::present::charts::compare::strategy_union(runs);
@@ -405,7 +421,7 @@ fn compare_table(out: &mut String, runs: &[(String, RunData)]) {
             );
         }
     }
-    out.push_str("</table>\n");
+    out.push_str("</table>\n</div>\n");
 }
 
 /// What differs between run `r` and the first run: the run settings, then

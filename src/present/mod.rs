@@ -11,3 +11,18 @@ pub mod charts;
 pub mod decision;
 pub mod html;
 pub mod terminal;
+
+/// The plain definitions of cash and lost value, and how the total relates
+/// to them, sentence by sentence (the terminal table and the report say the
+/// same).
+pub fn cash_definition(include_business_impact: bool) -> [&'static str; 3] {
+    [
+        "Cash: what the strategy pays (salaries, fees, invoices, the cost to finish work left undone).",
+        "Lost value: business value lost to degradation and delay.",
+        if include_business_impact {
+            "Total = cash + lost value."
+        } else {
+            "This scenario leaves business impact out of the total: the total is the cash alone, and lost value is shown for information."
+        },
+    ]
+}

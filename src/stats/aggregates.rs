@@ -20,6 +20,10 @@ pub struct Sums {
     pub category: Vec<ExactSum>,
     /// The TCO: `[s]`.
     pub total: Vec<ExactSum>,
+    /// The cash (every category but degradation and delay): `[s]`.
+    pub cash: Vec<ExactSum>,
+    /// The lost value (degradation and delay): `[s]`.
+    pub lost_value: Vec<ExactSum>,
 }
 
 impl Sums {
@@ -31,6 +35,8 @@ impl Sums {
             degradation: vec![ExactSum::default(); sm],
             category: vec![ExactSum::default(); strategies * CATEGORIES.len()],
             total: vec![ExactSum::default(); strategies],
+            cash: vec![ExactSum::default(); strategies],
+            lost_value: vec![ExactSum::default(); strategies],
         }
     }
 
@@ -41,6 +47,8 @@ impl Sums {
             (&mut self.degradation, &o.degradation),
             (&mut self.category, &o.category),
             (&mut self.total, &o.total),
+            (&mut self.cash, &o.cash),
+            (&mut self.lost_value, &o.lost_value),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 x.merge(y);

@@ -654,7 +654,7 @@ pub fn flips(values: &[f64], best: &[usize]) -> Vec<(f64, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{Aggregates, summarize};
+    use crate::stats::{Aggregates, PerTrial, summarize};
 
     /// A run's totals and input draws; derefs to the totals.
     struct Run {
@@ -680,7 +680,12 @@ mod tests {
 
     /// Summaries (only the quantiles matter to these tests).
     fn summaries_of(r: &Run) -> Vec<Summary> {
-        summarize(r, &Aggregates::new(r.n_strategies(), 1))
+        let t = PerTrial {
+            total: &r.t,
+            cash: &r.t,
+            lost_value: &r.t,
+        };
+        summarize(&t, &Aggregates::new(r.n_strategies(), 1))
     }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {

@@ -11,9 +11,10 @@ pub mod sketch;
 pub mod totals;
 
 pub use aggregates::{Aggregates, Sums};
-pub use totals::{InputDraws, Totals, TotalsError};
+pub use totals::{InputDraws, PerTrial, Totals, TotalsError};
 
 use crate::model::{CATEGORIES, Costs};
+use exact::ExactSum;
 
 /// Quantile `p` of sorted data, interpolating linearly between order
 /// statistics (Hyndman and Fan's type 7, the default of R and numpy).
@@ -54,7 +55,7 @@ pub fn mean(data: &[f64]) -> f64 {
     data.iter().sum::<f64>() / data.len() as f64
 }
 
-/// One strategy's distribution of total cost.
+/// One strategy's distribution of total cost, with its cash and lost value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub strategy: String,
@@ -79,15 +80,58 @@ pub struct Summary {
     pub prob_cheapest: f64,
     /// Mean cost per category.
     pub mean_categories: Costs,
+    /// What the strategy pays (every category but degradation and delay).
+    pub cash: Brief,
+    /// Business value lost (degradation and delay).
+    pub lost_value: Brief,
 }
 
-/// Summaries of every strategy, in scenario order, from the run's totals
-/// and (for the exact means) its aggregates.
-pub fn summarize(r: &Totals, agg: &Aggregates) -> Vec<Summary> {
+/// One strategy's distribution of a part of its cost (its cash or its lost
+/// value): the mean and quantiles, computed as the TCO's are, and the share
+/// of trials in which it is the lowest of all strategies (ties split).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Brief {
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    /// Share of trials in which this strategy's figure is the lowest.
+    pub prob_lowest: f64,
+}
+
+impl Brief {
+    /// Every strategy's brief of `values` (per trial and strategy), with the
+    /// means from the exact sums `sums` (`[s]`).
+    fn of_each(values: &Totals, sums: &[ExactSum]) -> Vec<Brief> {
+        let n = values.n_trials();
+        let lowest = prob_cheapest(values);
+        (0..values.n_strategies())
+            .map(|s| {
+                let mut v = values.totals_of(s);
+                v.sort_by(f64::total_cmp);
+                let q = |p| quantile_sorted(&v, p);
+                Brief {
+                    mean: sums[s].mean(n as u64),
+                    p10: q(0.10),
+                    p50: q(0.50),
+                    p90: q(0.90),
+                    prob_lowest: lowest[s],
+                }
+            })
+            .collect()
+    }
+}
+
+/// Summaries of every strategy, in scenario order, from the run's per-trial
+/// figures and (for the exact means) its aggregates.
+pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
+    let r = t.total;
     let n_s = r.n_strategies();
     let n = r.n_trials();
     let cheapest = prob_cheapest(r);
     let sums = &agg.sums;
+    let cash = Brief::of_each(t.cash, &sums.cash);
+    let lost_value = Brief::of_each(t.lost_value, &sums.lost_value);
     (0..n_s)
         .map(|s| {
             let mut v = r.totals_of(s);
@@ -121,13 +165,16 @@ pub fn summarize(r: &Totals, agg: &Aggregates) -> Vec<Summary> {
                 max: v[n - 1],
                 prob_cheapest: cheapest[s],
                 mean_categories: cats,
+                cash: cash[s],
+                lost_value: lost_value[s],
             }
         })
         .collect()
 }
 
-/// Share of trials in which each strategy has the lowest total; strategies
-/// tied for the lowest share the trial equally.
+/// Share of trials in which each strategy has the lowest value of `r` (its
+/// TCO, or its cash or lost value); strategies tied for the lowest share the
+/// trial equally.
 pub fn prob_cheapest(r: &Totals) -> Vec<f64> {
     let n_s = r.n_strategies();
     let n = r.n_trials();

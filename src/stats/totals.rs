@@ -1,6 +1,7 @@
 //! The per-trial figures statistics are computed from: each trial's TCO per
-//! strategy ([`Totals`]) and each trial's draw of the inputs that vary
-//! ([`InputDraws`]).
+//! strategy ([`Totals`]; the cash and the lost value per trial are held in
+//! the same form, and [`PerTrial`] names the three together) and each
+//! trial's draw of the inputs that vary ([`InputDraws`]).
 //!
 //! These types carry their invariants, checked once where they are made
 //! (the engine, or a shard read back from disk), so every statistic can rely
@@ -41,7 +42,8 @@ impl fmt::Display for TotalsError {
 
 impl std::error::Error for TotalsError {}
 
-/// Each trial's total cost of ownership per strategy, trial-major.
+/// Each trial's total cost of ownership per strategy, trial-major (or, in
+/// the same form, its cash or its lost value).
 ///
 /// Invariants (enforced by [`Totals::new`] and kept by [`Totals::append`]):
 /// at least one strategy and one trial; exactly one value per trial and
@@ -118,6 +120,16 @@ impl Totals {
             .copied()
             .collect()
     }
+}
+
+/// A run's three per-trial figures, each per trial and strategy: the TCO,
+/// the cash (every category but degradation and delay) and the lost value
+/// (degradation and delay).
+#[derive(Debug, Clone, Copy)]
+pub struct PerTrial<'a> {
+    pub total: &'a Totals,
+    pub cash: &'a Totals,
+    pub lost_value: &'a Totals,
 }
 
 /// Each trial's draw of the inputs that vary across trials, trial-major;
