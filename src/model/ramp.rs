@@ -86,24 +86,43 @@ impl Piece {
         if b == 0.0 && c == 0.0 {
             return (y / a).min(len);
         }
+        // The root of the quadratic part, `A x + B x² / 2 = y`, in the form
+        // that keeps precision when `B` is small: exact when `C = 0` (a
+        // piece where the rework cap binds) and a close first guess
+        // otherwise.
+        let disc = (a * a + 2.0 * b * y).max(0.0);
+        let quad = 2.0 * y / (a + disc.sqrt());
         let (mut lo, mut hi) = (0.0, len);
-        // A first guess from the rate at the start.
-        let mut x = (y / a).clamp(lo, hi);
+        let mut x = if quad.is_finite() {
+            quad.clamp(lo, hi)
+        } else {
+            (y / a).clamp(lo, hi)
+        };
+        if c == 0.0 && x < len {
+            return x;
+        }
         for _ in 0..100 {
             let f = self.output(x) - y;
+            if f == 0.0 {
+                break;
+            }
             if f > 0.0 {
                 hi = x;
             } else {
                 lo = x;
             }
             let rate = a + x * (b + x * c);
-            let mut next = x - f / rate;
-            if !(next > lo && next < hi) {
-                next = 0.5 * (lo + hi);
+            let newton = x - f / rate;
+            if (newton - x).abs() <= 1e-13 {
+                x = newton.clamp(lo, hi);
+                break;
             }
-            let step = (next - x).abs();
-            x = next;
-            if step <= 1e-13 || hi - lo <= 1e-13 {
+            x = if newton > lo && newton < hi {
+                newton
+            } else {
+                0.5 * (lo + hi)
+            };
+            if hi - lo <= 1e-13 {
                 break;
             }
         }
@@ -111,11 +130,14 @@ impl Piece {
     }
 }
 
-/// The ramp of one stretch: up to three pieces.
+/// The ramp of one stretch.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Ramp {
-    pieces: [Piece; 3],
-    n: usize,
+pub(super) enum Ramp {
+    /// Full context from the start (most stretches): full speed, the rework
+    /// rate `r` throughout.
+    Full { r: f64 },
+    /// Catching up: up to three pieces.
+    CatchingUp(Pieces),
 }
 
 impl Ramp {
@@ -123,15 +145,65 @@ impl Ramp {
     /// when `need` engineer-months of context are there to know.
     #[inline]
     pub(super) fn new(rp: &RampParams, k0: f64, need: f64) -> Ramp {
-        let full_r = (rp.rework_base * rp.multiplier).min(MAX_REWORK);
-        let mut ramp = Ramp {
+        let r = (rp.rework_base * rp.multiplier).min(MAX_REWORK);
+        if need <= 0.0 || k0 >= need {
+            Ramp::Full { r }
+        } else {
+            Ramp::CatchingUp(Pieces::new(rp, k0, need, r))
+        }
+    }
+
+    /// Output delivered by the first `t` of time used, `G(t)`.
+    #[inline]
+    pub(super) fn output(&self, t: f64) -> f64 {
+        match self {
+            Ramp::Full { r } => t * (1.0 - r),
+            Ramp::CatchingUp(p) => p.output(t),
+        }
+    }
+
+    /// Time lost to missing context in the first `t`, `L(t)`.
+    #[inline]
+    pub(super) fn context(&self, t: f64) -> f64 {
+        match self {
+            Ramp::Full { .. } => 0.0,
+            Ramp::CatchingUp(p) => p.context(t),
+        }
+    }
+
+    /// Defective work in the first `t`, `R(t)`.
+    #[inline]
+    pub(super) fn rework(&self, t: f64) -> f64 {
+        match self {
+            Ramp::Full { r } => t * r,
+            Ramp::CatchingUp(p) => p.rework(t),
+        }
+    }
+
+    /// The time used at which the output reaches `y >= 0`, `G⁻¹(y)`.
+    #[inline]
+    pub(super) fn time_for(&self, y: f64) -> f64 {
+        match self {
+            Ramp::Full { r } => y / (1.0 - r),
+            Ramp::CatchingUp(p) => p.time_for(y),
+        }
+    }
+}
+
+/// A stretch that starts short of full context: up to three pieces.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pieces {
+    pieces: [Piece; 3],
+    n: usize,
+}
+
+impl Pieces {
+    /// Requires `0 <= k0 < need`; `full_r` is the rework rate once caught up.
+    fn new(rp: &RampParams, k0: f64, need: f64, full_r: f64) -> Pieces {
+        let mut ramp = Pieces {
             pieces: [Piece::default(); 3],
             n: 0,
         };
-        if need <= 0.0 || k0 >= need {
-            ramp.push(0.0, 1.0, 0.0, full_r, 0.0);
-            return ramp;
-        }
         // Until caught up, at τ_full = need - k0: c = (k0 + τ) / need.
         let t_full = need - k0;
         let c0 = k0 / need;
@@ -196,30 +268,26 @@ impl Ramp {
             .unwrap_or(&pieces[0])
     }
 
-    /// Output delivered by the first `t` of time used, `G(t)`.
     #[inline]
-    pub(super) fn output(&self, t: f64) -> f64 {
+    fn output(&self, t: f64) -> f64 {
         let p = self.piece_at(t);
         p.g0 + p.output(t - p.start)
     }
 
-    /// Time lost to missing context in the first `t`, `L(t)`.
     #[inline]
-    pub(super) fn context(&self, t: f64) -> f64 {
+    fn context(&self, t: f64) -> f64 {
         let p = self.piece_at(t);
         p.l0 + p.context(t - p.start)
     }
 
-    /// Defective work in the first `t`, `R(t)`.
     #[inline]
-    pub(super) fn rework(&self, t: f64) -> f64 {
+    fn rework(&self, t: f64) -> f64 {
         let p = self.piece_at(t);
         p.r0 + p.rework(t - p.start)
     }
 
-    /// The time used at which the output reaches `y >= 0`, `G⁻¹(y)`.
     #[inline]
-    pub(super) fn time_for(&self, y: f64) -> f64 {
+    fn time_for(&self, y: f64) -> f64 {
         let pieces = &self.pieces[..self.n];
         let i = pieces.iter().rposition(|p| y >= p.g0).unwrap_or(0);
         let p = &pieces[i];
