@@ -80,7 +80,7 @@ impl Piece {
     /// The `x` in `[0, len]` at which the piece's output reaches `y`
     /// (`0 <= y <= output(len)`), by Newton's method kept inside a shrinking
     /// bracket (the output is strictly increasing: its rate is at least
-    /// `p0 (1 - 0.95) > 0`).
+    /// `p0 (1 - 0.95) > 0`), to about 1e-12 engineer-months.
     fn invert(&self, y: f64, len: f64) -> f64 {
         let (a, b, c) = self.output_poly();
         if b == 0.0 && c == 0.0 {
@@ -113,7 +113,12 @@ impl Piece {
             }
             let rate = a + x * (b + x * c);
             let newton = x - f / rate;
-            if (newton - x).abs() <= 1e-13 {
+            // Newton converges quadratically: after a step `h` the error is
+            // about `|G''| / (2 G') h²`, so stop once that is below 1e-12
+            // engineer-months (the bracket check below still applies).
+            let h = newton - x;
+            let curvature = (b + 2.0 * c * x).abs() / (2.0 * rate);
+            if curvature * h * h <= 1e-12 && h.abs() <= 1e-6 {
                 x = newton.clamp(lo, hi);
                 break;
             }
@@ -418,5 +423,41 @@ mod tests {
         let r = 0.1 * 1.2;
         assert!((ramp.time_for(2.0) - 2.0 / (1.0 - r)).abs() < 1e-12);
         assert_eq!(ramp.context(5.0), 0.0);
+    }
+
+    #[test]
+    fn inversion_is_exact_to_1e_11_even_on_steep_ramps() {
+        // Against bisection to the last bit, over shallow and steep ramps
+        // (small need, large rework multipliers, a low p0).
+        for (p0, mult, need, k0) in [
+            (0.3, 1.2, 3.0, 0.0),
+            (0.001, 1.0, 0.01, 0.0),
+            (0.05, 60.0, 0.05, 0.001),
+            (0.5, 3.0, 6.0, 2.0),
+        ] {
+            let rp = RampParams {
+                p0,
+                rework_base: 0.1,
+                rework_at_zero: 0.4,
+                multiplier: mult,
+            };
+            let ramp = Ramp::new(&rp, k0, need);
+            for y in [1e-6, 1e-3, 0.004, 0.02, 0.3, 1.0, 2.5] {
+                let (mut lo, mut hi) = (0.0_f64, 1e6_f64);
+                for _ in 0..200 {
+                    let mid = 0.5 * (lo + hi);
+                    if ramp.output(mid) < y {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let t = ramp.time_for(y);
+                assert!(
+                    (t - lo).abs() <= 1e-11 * lo.max(1.0),
+                    "{t} vs {lo} for y {y}, need {need}"
+                );
+            }
+        }
     }
 }
