@@ -1144,3 +1144,90 @@ fn merge_never_writes_over_one_of_its_shards() {
     assert!(err.contains("is one of the shards"), "{err}");
     assert_eq!(snapshot(&shard(1)), before);
 }
+
+#[test]
+fn names_a_spreadsheet_would_evaluate_are_written_as_text_and_read_back_as_written() {
+    // Strategy names that start like a formula (OWASP's list) and one that
+    // starts with the quote the neutralising prefix uses.
+    let evil = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1)",
+    ];
+    let mut text = tcosim::scenario::DEFAULT_SCENARIO.to_string();
+    for (from, to) in [
+        ("name = \"Freelance\"\n", evil[0]),
+        ("name = \"Freelance on retainer\"", evil[1]),
+        ("name = \"Dedicated engineer\"", evil[2]),
+        ("name = \"Freelance, then hire\"", evil[3]),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let quoted = format!("name = {}", toml_string(to));
+        let quoted = if from.ends_with('\n') {
+            quoted + "\n"
+        } else {
+            quoted
+        };
+        text = text.replacen(from, &quoted, 1);
+    }
+    let dir = tmp();
+    let scenario = dir.path().join("evil.toml");
+    fs::write(&scenario, text).expect("write");
+    let out = dir.path().join("out");
+    run_into(
+        Some(&scenario),
+        &out,
+        &["--trials", "200", "--charts", "svg"],
+    );
+    let summary = Csv::read(&out.join("summary.csv"));
+    let written: Vec<String> = evil.iter().map(|n| format!("'{n}")).collect();
+    assert_eq!(summary.column("strategy"), written);
+    let trials = Csv::read(&out.join("trials.csv"));
+    assert!(
+        trials
+            .column("strategy")
+            .iter()
+            .all(|s| s.starts_with('\''))
+    );
+    for file in ["comparison.csv", "crossover.csv"] {
+        let raw = fs::read_to_string(out.join(file)).expect(file);
+        for line in raw.lines().skip(1) {
+            for cell in line.split(',') {
+                assert!(
+                    !cell.starts_with(['=', '+', '@']),
+                    "{file}: a cell starts like a formula: {line}"
+                );
+            }
+        }
+    }
+    // Redrawn from the files, the report shows the names as written.
+    tcosim().arg("charts").arg(&out).assert().success();
+    let report = fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(
+        report.contains("@SUM(1)")
+            && !report.contains("&#39;@SUM(1)")
+            && !report.contains("'@SUM(1)")
+    );
+}
+
+/// `s` as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[test]
+fn a_name_with_escape_sequences_never_reaches_the_terminal_raw() {
+    let a = tcosim()
+        .arg("validate")
+        .arg(fixture("name-escape-sequence.toml"))
+        .assert()
+        .code(2);
+    let out = a.get_output();
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(
+            !stream.contains(&0x1b) && !stream.contains(&0x07),
+            "raw control bytes printed"
+        );
+    }
+}

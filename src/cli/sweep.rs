@@ -12,7 +12,7 @@ use crate::decide::best_by_median;
 use crate::decide::format::swept_value;
 use crate::decide::verdict::sweep_statement;
 use crate::engine::RunPlan;
-use crate::output::schema::{Money, Prob};
+use crate::output::schema::{Money, Prob, cell};
 use crate::output::{OutputKind, StagedDir};
 use crate::pipeline;
 use crate::present::charts::{self, Formats, sweep::SweepData};
@@ -431,7 +431,10 @@ fn emit_jobs(
         jobs.push('\n');
         let mut rec = vec![(i + 1).to_string()];
         rec.extend(p.iter().map(|v| swept_value(*v)));
-        rec.extend([scenario.display().to_string(), out.display().to_string()]);
+        rec.extend(
+            [scenario.display().to_string(), out.display().to_string()]
+                .map(|p| cell::neutralise(&p).into_owned()),
+        );
         index
             .write_record(&rec)
             .context("cannot write points.csv")?;
@@ -484,7 +487,7 @@ fn write_sweep_csv(
     for (p, sums) in table {
         for s in sums {
             let mut rec: Vec<String> = p.iter().map(|v| swept_value(*v)).collect();
-            rec.push(s.strategy.clone());
+            rec.push(cell::neutralise(&s.strategy).into_owned());
             rec.push(s.trials.to_string());
             rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| Money(x).to_string()));
             rec.push(Prob(s.prob_cheapest).to_string());

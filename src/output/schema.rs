@@ -20,6 +20,47 @@ use crate::model::{Category, Costs, Outcome};
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
 use crate::stats::{Brief, Summary};
 
+/// Text cells from a scenario (strategy names, run names, sensitivity
+/// targets) neutralised against spreadsheet formula injection, as OWASP
+/// recommends: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is written with a leading `'`, which spreadsheets show as
+/// text and never evaluate; a cell that starts with `'` gets one more, so the
+/// reader can undo exactly what the writer did. Numbers are never text
+/// cells, so negative numbers are untouched.
+pub mod cell {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// First characters a spreadsheet reads as the start of a formula.
+    const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+    /// The cell as written.
+    pub fn neutralise(s: &str) -> Cow<'_, str> {
+        if s.starts_with(FORMULA) || s.starts_with('\'') {
+            Cow::Owned(format!("'{s}"))
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
+    /// The text a written cell stands for (the inverse of [`neutralise`]).
+    pub fn restore(s: String) -> String {
+        match s.strip_prefix('\'') {
+            Some(rest) if rest.starts_with(FORMULA) || rest.starts_with('\'') => rest.to_string(),
+            _ => s,
+        }
+    }
+
+    pub fn serialize<S: Serializer, T: AsRef<str>>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&neutralise(v.as_ref()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T, D::Error> {
+        Ok(restore(String::deserialize(d)?).into())
+    }
+}
+
 macro_rules! fixed_format {
     ($(#[$doc:meta])* $name:ident, $digits:literal) => {
         $(#[$doc])*
@@ -192,6 +233,7 @@ pub fn read_each<R: CsvFile>(dir: &Path, mut f: impl FnMut(R) -> Result<()>) -> 
 /// its cash and its lost value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRecord {
+    #[serde(with = "cell")]
     pub strategy: String,
     pub trials: u64,
     pub mean: Money,
@@ -381,6 +423,7 @@ impl From<SummaryRecord> for Summary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrialRecord<'a> {
     pub trial: u64,
+    #[serde(with = "cell")]
     pub strategy: Cow<'a, str>,
     pub total: Money,
     /// What the strategy pays: every category but degradation and delay.
@@ -474,6 +517,7 @@ impl<'a> TrialRecord<'a> {
 /// A row of monthly.csv: cumulative cost at the end of a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyRecord {
+    #[serde(with = "cell")]
     pub strategy: String,
     /// Month index, 0-based.
     pub month: u32,
@@ -491,6 +535,7 @@ impl CsvFile for MonthlyRecord {
 /// A row of quality.csv: mean model quality at the end of a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityRecord {
+    #[serde(with = "cell")]
     pub strategy: String,
     pub month: u32,
     pub mean_quality: Prob,
@@ -504,7 +549,9 @@ impl CsvFile for QualityRecord {
 /// A row of comparison.csv: strategy A against strategy B, trial by trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRecord {
+    #[serde(with = "cell")]
     pub strategy_a: String,
+    #[serde(with = "cell")]
     pub strategy_b: String,
     pub trials: u64,
     pub mean_a_minus_b: Money,
@@ -553,6 +600,7 @@ impl From<&PairComparison> for ComparisonRecord {
 /// error and 95% interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrecisionRecord {
+    #[serde(with = "cell")]
     pub strategy: String,
     pub trials: u64,
     /// `mean`, `p10`, `p50` or `p90`.
@@ -604,7 +652,9 @@ impl PrecisionRecord {
 /// than A (empty if it does not by the horizon).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossoverRecord {
+    #[serde(with = "cell")]
     pub strategy_a: String,
+    #[serde(with = "cell")]
     pub strategy_b: String,
     pub median_month: Option<usize>,
     pub mean_month: Option<usize>,
@@ -632,6 +682,7 @@ impl CrossoverRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityRecord {
     pub input: String,
+    #[serde(with = "cell")]
     pub target: String,
     pub rho: Prob,
 }
@@ -664,7 +715,9 @@ impl From<SensitivityRecord> for SensitivityRow {
 /// A row of compare.csv (`tcosim compare`): one strategy of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareRecord {
+    #[serde(with = "cell")]
     pub run: String,
+    #[serde(with = "cell")]
     pub strategy: String,
     pub mean: Money,
     pub p10: Money,

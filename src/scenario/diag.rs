@@ -129,6 +129,20 @@ pub(crate) fn unknown_key(key: &str, place: &str, allowed: &[&str]) -> String {
     )
 }
 
+/// Why a name from a scenario cannot be used as written, if it cannot:
+/// names are data, printed in the terminal table and written into CSVs, so
+/// a control character (an escape sequence, a newline, a tab) in one would
+/// garble the terminal or the table; it is refused rather than escaped so
+/// that every output shows the name the user wrote. `what` says what the
+/// name is ("strategy name", ...).
+pub(crate) fn control_character(what: &str, name: &str) -> Option<String> {
+    let (i, ch) = name.char_indices().find(|(_, ch)| ch.is_control())?;
+    Some(format!(
+        "the {what} {name:?} holds the control character {:?} at byte {i}; names are printed in the terminal and written into CSV files, where control characters (escape sequences, newlines, tabs) would garble them or act on the terminal: use plain text",
+        ch
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

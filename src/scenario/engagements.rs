@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::diag::{list, suggestion, unknown_key};
+use super::diag::{control_character, list, suggestion, unknown_key};
 use super::keys::{self, Domain, Key, Value};
 use super::values::{Ctx, Got, Val, get, type_name};
 use super::{
@@ -66,6 +66,18 @@ fn raw_engagements<'t, 'i>(c: &mut Ctx<'_>, root: &'t DeTable<'i>) -> Option<Vec
     let mut raws = Vec::new();
     for (k, v) in table.iter() {
         let name = k.get_ref().to_string();
+        if let Some(message) = control_character("engagement name", &name) {
+            c.err(k.span(), &format!("engagements.{name:?}"), message);
+            continue;
+        }
+        if name.contains('.') {
+            c.err(
+                k.span(),
+                &format!("engagements.{name:?}"),
+                format!("the engagement name {name:?} holds a dot; key paths such as engagements.NAME.hourly_rate (in correlations, sensitivity.csv and messages) would be ambiguous: use letters, digits, _ or -"),
+            );
+            continue;
+        }
         if let Some(t) = c.table(v, &format!("engagements.{name}")) {
             raws.push(Raw {
                 name,

@@ -20,6 +20,7 @@ use std::ops::Range;
 use toml::de::DeTable;
 
 use super::correlations::correlations;
+use super::diag::control_character;
 use super::diag::{Diag, LineIndex, ScenarioError};
 use super::engagements::engagements;
 use super::keys::{self, Key, Value};
@@ -131,8 +132,14 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str, fixed: &[String]) -> O
 /// A top-level string (`name`, `description`), if given and valid.
 fn top_text(c: &mut Ctx<'_>, root: &DeTable<'_>, key: &str) -> Option<String> {
     let v = get(root, key)?;
-    c.text(v, key, keys::expect(keys::TOP, key))
-        .map(str::to_string)
+    let text = c.text(v, key, keys::expect(keys::TOP, key))?;
+    // The name is printed in the terminal; a description may span lines.
+    if key == "name"
+        && let Some(message) = control_character("scenario name", text)
+    {
+        c.err(v.span(), key, message);
+    }
+    Some(text.to_string())
 }
 
 /// The world's inputs, taken from what the sections read.

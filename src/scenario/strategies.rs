@@ -8,7 +8,7 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::diag::list;
+use super::diag::{control_character, list};
 use super::keys::{self, LIMIT_STRATEGIES};
 use super::values::{Ctx, Val, get, type_name};
 use super::{Engagement, Phase, Strategy, Until};
@@ -76,7 +76,40 @@ pub(super) fn strategies(
             None => ok = false,
         }
     }
+    if ok {
+        ok = differences_are_unambiguous(c, arr, &out);
+    }
     ok.then_some(out)
+}
+
+/// Reports a strategy named like the difference of two others, `A - B`:
+/// sensitivity.csv and the report label a difference of strategies that
+/// way, so such a name would make them ambiguous. Returns whether none is.
+fn differences_are_unambiguous(c: &mut Ctx<'_>, arr: &[Val<'_>], all: &[Strategy]) -> bool {
+    let mut ok = true;
+    for (i, s) in all.iter().enumerate() {
+        let clash = all.iter().enumerate().find_map(|(j, a)| {
+            let rest = s.name.strip_prefix(a.name.as_str())?.strip_prefix(" - ")?;
+            let k = all.iter().position(|b| b.name == rest)?;
+            (i != j && i != k && j != k).then(|| (a.name.clone(), rest.to_string()))
+        });
+        if let Some((a, b)) = clash {
+            let span = match arr[i].get_ref() {
+                DeValue::Table(t) => get(t, "name").map_or(arr[i].span(), |v| v.span()),
+                _ => arr[i].span(),
+            };
+            c.err(
+                span,
+                &format!("strategies[{i}].name"),
+                format!(
+                    "the strategy name {:?} reads as the difference of strategies {a:?} and {b:?}, which is how sensitivity.csv and the report label a difference; rename it",
+                    s.name
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// One strategy; `before` are the strategies read before it.
@@ -102,6 +135,11 @@ fn strategy(
     if let Some(d) = get(t, "description") {
         let key = keys::expect(keys::STRATEGY, "description");
         c.text(d, &format!("{spath}.description"), key);
+    }
+    if let (Some(n), Some(nv)) = (&name, get(t, "name"))
+        && let Some(message) = control_character("strategy name", n)
+    {
+        c.err(nv.span(), &npath, message);
     }
     if let (Some(n), Some(nv)) = (&name, get(t, "name"))
         && before.iter().any(|s| &s.name == n)
