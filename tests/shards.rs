@@ -274,3 +274,73 @@ fn sweep_jobs_run_anywhere_and_match_the_local_sweep() {
     assert_eq!(from_sweep.len(), 4);
     assert_eq!(from_sweep, from_job);
 }
+
+/// `--emit-jobs` to `jobs` with results under `out`: the command, not run.
+fn emit_jobs(jobs: &Path, out: &Path) -> assert_cmd::Command {
+    let mut cmd = tcosim();
+    cmd.args([
+        "sweep",
+        "scenarios/default.toml",
+        "--trials",
+        "50",
+        "--quiet",
+    ])
+    .arg("--emit-jobs")
+    .arg(jobs)
+    .arg("--out")
+    .arg(out)
+    .args(["--set", "simulation.horizon_months=12,24"]);
+    cmd
+}
+
+#[cfg(unix)]
+#[test]
+fn every_byte_of_a_path_reaches_the_job_exactly_as_given() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    // Every byte from 1 to 255 but `/` (a separator) and the line breaks
+    // (refused: see below), in one directory name, non-UTF-8 bytes included.
+    let name: Vec<u8> = (1..=255u8)
+        .filter(|b| !matches!(b, b'/' | b'\n' | b'\r'))
+        .collect();
+    let tmp = tmp();
+    let out = tmp.path().join(OsStr::from_bytes(&name));
+    let jobs = tmp.path().join("jobs");
+    emit_jobs(&jobs, &out).assert().success();
+    let text = std::fs::read(jobs.join("jobs.txt")).expect("jobs.txt");
+    let lines: Vec<&[u8]> = text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for (i, line) in lines.iter().enumerate() {
+        // Let the shell split the line, then print each word NUL-ended.
+        let words = line
+            .strip_prefix(b"tcosim run ")
+            .expect("a tcosim run line");
+        let mut script = b"printf '%s\\0' ".to_vec();
+        script.extend_from_slice(words);
+        let shown = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(OsStr::from_bytes(&script))
+            .output()
+            .expect("sh");
+        assert!(shown.status.success());
+        let args: Vec<&[u8]> = shown.stdout.split(|b| *b == 0).collect();
+        let expected_out = out.join(format!("point-{:04}", i + 1));
+        assert_eq!(args[1], b"--out");
+        assert_eq!(args[2], expected_out.as_os_str().as_bytes());
+    }
+}
+
+#[test]
+fn a_line_break_in_a_job_path_is_refused_before_anything_is_written() {
+    let tmp = tmp();
+    let jobs = tmp.path().join("jobs");
+    let out = tmp.path().join("a\nrm -rf ~ #");
+    emit_jobs(&jobs, &out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds a line break"));
+    assert!(!jobs.exists());
+}

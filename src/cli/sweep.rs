@@ -380,14 +380,36 @@ fn left_out_notes(scenarios: &[Scenario]) -> Vec<String> {
     notes
 }
 
-fn sh_quote(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-=,:".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
+fn sh_quote(s: &[u8]) -> Vec<u8> {
+    let safe = |b: &u8| b.is_ascii_alphanumeric() || b"/._-=,:".contains(b);
+    if !s.is_empty() && s.iter().all(safe) {
+        return s.to_vec();
     }
+    // Inside single quotes the shell takes every byte as it is, except the
+    // quote itself, written '\'' (close, an escaped quote, reopen).
+    let mut q = vec![b'\''];
+    for b in s {
+        if *b == b'\'' {
+            q.extend_from_slice(b"'\\''");
+        } else {
+            q.push(*b);
+        }
+    }
+    q.push(b'\'');
+    q
+}
+
+/// A path's bytes for jobs.txt; a line break would split its command over
+/// two lines of a file that holds one command per line, so it is refused.
+fn job_path(p: &Path) -> Result<Vec<u8>, CliError> {
+    let bytes = p.as_os_str().as_encoded_bytes();
+    if bytes.iter().any(|b| *b == b'\n' || *b == b'\r') {
+        return Err(CliError::Input(format!(
+            "{:?} holds a line break; jobs.txt has one command per line, so its paths cannot: choose an --out and --emit-jobs without line breaks",
+            p
+        )));
+    }
+    Ok(sh_quote(bytes))
 }
 
 /// Writes one scenario and one command line per point.
@@ -399,9 +421,12 @@ fn emit_jobs(
     pts: &[Vec<f64>],
     args: &SweepArgs,
 ) -> Result<(), CliError> {
+    // Refuse a path jobs.txt cannot hold before writing anything.
+    job_path(dir)?;
+    job_path(out_dir)?;
     let staged =
         StagedDir::new(dir, OutputKind::Jobs).map_err(|e| CliError::Input(format!("{e:#}")))?;
-    let mut jobs = String::new();
+    let mut jobs: Vec<u8> = Vec::new();
     let mut index = csv::Writer::from_path(staged.path().join("points.csv"))
         .context("cannot create points.csv")?;
     let mut header = vec!["point".to_string()];
@@ -416,19 +441,18 @@ fn emit_jobs(
             .with_context(|| format!("cannot write {name}.toml"))?;
         let scenario = staged.target().join(format!("{name}.toml"));
         let out = out_dir.join(&name);
-        let mut cmd = format!(
-            "tcosim run {} --out {} --quiet",
-            sh_quote(&scenario.display().to_string()),
-            sh_quote(&out.display().to_string())
-        );
+        jobs.extend_from_slice(b"tcosim run ");
+        jobs.extend(job_path(&scenario)?);
+        jobs.extend_from_slice(b" --out ");
+        jobs.extend(job_path(&out)?);
+        jobs.extend_from_slice(b" --quiet");
         if let Some(n) = args.trials {
-            cmd.push_str(&format!(" --trials {n}"));
+            jobs.extend_from_slice(format!(" --trials {n}").as_bytes());
         }
         if let Some(s) = args.seed {
-            cmd.push_str(&format!(" --seed {s}"));
+            jobs.extend_from_slice(format!(" --seed {s}").as_bytes());
         }
-        jobs.push_str(&cmd);
-        jobs.push('\n');
+        jobs.push(b'\n');
         let mut rec = vec![(i + 1).to_string()];
         rec.extend(p.iter().map(|v| swept_value(*v)));
         rec.extend(
