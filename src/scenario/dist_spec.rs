@@ -383,6 +383,20 @@ fn low_high(c: &mut Ctx<'_>, d: &Table<'_, '_>) -> Option<Dist> {
     Dist::low_high(low, high)
 }
 
+/// Whether `d` draws finite values inside its support and has a finite
+/// mean and median: checked on quantiles across the range and on draws from
+/// a fixed stream, so the check is the same on every run.
+fn samples_cleanly(d: &Dist) -> bool {
+    let (lo, hi) = d.support();
+    let inside = |x: f64| x.is_finite() && x >= lo && x <= hi;
+    let mut rng = crate::rng::stream(0, 0, crate::rng::name_hash("scenario#dist-check"), 0);
+    d.mean().is_finite()
+        && [1e-9, 0.01, 0.5, 0.99, 1.0 - 1e-9]
+            .into_iter()
+            .all(|u| inside(d.quantile(u)))
+        && (0..64).all(|_| inside(d.sample(&mut rng)))
+}
+
 impl Ctx<'_> {
     /// Parses a distribution (or a plain number) and checks that every
     /// value it can take lies in `domain`.
@@ -399,10 +413,22 @@ impl Ctx<'_> {
                 );
                 None
             }
-        }?;
+        };
         if self.diags.len() > before {
             return None;
         }
+        // A family whose parameters passed every check can still fail to be
+        // built (a variance that overflows, weights whose sum is infinite)
+        // or build something that cannot be drawn: refuse it rather than
+        // let the input silently become a fixed 0.
+        let Some(d) = d.filter(samples_cleanly) else {
+            self.err(
+                v.span(),
+                path,
+                "these parameters are beyond what can be drawn exactly (a value or a variance overflows, or the distribution degenerates); use parameters of a realistic size",
+            );
+            return None;
+        };
         let (lo, hi) = d.support();
         if domain.admits(lo, hi) && hi > domain.hi {
             // Unbounded above: cap the draws at the top of the range.
