@@ -148,12 +148,14 @@ impl World {
         self.values.extend(sc.inputs.iter().map(|inp| {
             match inp.dist.fixed_value() {
                 Some(v) => v,
+                // Drawn below, with its group.
+                None if inp.copula => f64::NAN,
                 None => inp
                     .dist
                     .sample(&mut rng::stream(seed, trial, inp.stream, 0)),
             }
         }));
-        // Correlated inputs are drawn again, together (a Gaussian copula).
+        // Correlated inputs are drawn together (a Gaussian copula).
         sc.correlations
             .draw(&sc.inputs, seed, trial, &mut self.values);
         let v = &self.values;

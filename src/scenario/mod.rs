@@ -49,6 +49,9 @@ pub struct Input {
     /// How the scenario wrote it (the value's text, or `default` when the
     /// key was not given).
     pub source: String,
+    /// Whether it is drawn with its `[[correlations]]` group (through the
+    /// copula) rather than from its own stream alone.
+    pub copula: bool,
 }
 
 /// The four kinds of work, in priority order.

@@ -112,6 +112,11 @@ fn build(c: &mut Ctx<'_>, root: &DeTable<'_>, file: &str, fixed: &[String]) -> O
     let engagements = engagements(c, root);
     let strategies = strategies(c, root, &engagements);
     let correlations = correlations(c, root, &engagements, fixed);
+    for g in &correlations.groups {
+        for id in &g.inputs {
+            c.inputs[*id].copula = true;
+        }
+    }
     Some(Scenario {
         name,
         description,

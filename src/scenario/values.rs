@@ -230,6 +230,7 @@ impl Ctx<'_> {
             dist,
             stream: name_hash(stream_name),
             source,
+            copula: false,
         });
         self.inputs.len() - 1
     }
