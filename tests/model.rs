@@ -841,8 +841,24 @@ fn per_event_inputs_take_part_in_sensitivity_by_their_first_draw() {
         .iter()
         .find(|e| e.key == "engagements.engineer.time_to_hire_months")
         .expect("listed");
+    // The engineer's search stream, named independently of the engine: the
+    // root engagement's name and the event.
+    let engineer = sc
+        .engagements
+        .iter()
+        .find(|e| e.name == "engineer")
+        .expect("engineer");
+    let stream = tcosim::rng::name_hash("engagements.engineer#search");
+    assert_eq!(engineer.streams.search, stream);
     for t in 0..64 {
         let first = hire.first_draw(sc.simulation.seed, t as u64);
+        let own = engineer.search_time().sample(&mut tcosim::rng::stream(
+            sc.simulation.seed,
+            t as u64,
+            stream,
+            0,
+        ));
+        assert_eq!(first, own);
         assert_eq!(r.inputs.value(t, k), first as f32);
         assert!(first > 0.0);
     }
