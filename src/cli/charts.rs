@@ -26,8 +26,10 @@ pub struct ChartsArgs {
     pub quiet: bool,
 }
 
-/// Redraws a run's charts and report in place: drawn into a temporary
-/// directory first, so a failure leaves the old ones.
+/// Redraws a run's charts and report: the run directory is staged (its
+/// other files hard-linked), the new charts and report drawn there, and the
+/// whole exchanged with the run directory in one step, so a failure or a
+/// stop leaves the old ones.
 pub fn charts_command(args: ChartsArgs) -> Result<(), CliError> {
     let dir = &args.dir;
     if !dir.join("manifest.json").is_file() {
@@ -36,31 +38,20 @@ pub fn charts_command(args: ChartsArgs) -> Result<(), CliError> {
             dir.display()
         )));
     }
+    crate::output::refuse_shard(dir).map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let staged = StagedDir::update(dir, OutputKind::Run, &["charts", "report.html"])
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
+    // A signal ends this at once (loading and drawing are not steps that
+    // check for one): the staged directory goes, the run is as it was.
     let data = RunData::load(dir, None).map_err(|e| CliError::Input(format!("{e:#}")))?;
-    let tmp = dir.join(format!(".charts.tmp-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).with_context(|| format!("cannot write in {}", dir.display()))?;
-    let cleanup = |e: CliError| {
-        let _ = std::fs::remove_dir_all(&tmp);
-        e
-    };
-    crate::pipeline::draw_report(&data, &tmp, args.charts).map_err(|e| cleanup(e.into()))?;
-    // Swap the new charts and report in.
-    if args.charts.any() {
-        let old = dir.join("charts");
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| cleanup(CliError::Failure(e.into())))?;
-        }
-        std::fs::rename(tmp.join("charts"), &old)
-            .map_err(|e| cleanup(CliError::Failure(e.into())))?;
-    }
-    std::fs::rename(tmp.join("report.html"), dir.join("report.html"))
-        .map_err(|e| cleanup(CliError::Failure(e.into())))?;
-    let _ = std::fs::remove_dir_all(&tmp);
+    crate::pipeline::draw_report(&data, staged.path(), args.charts)
+        .with_context(|| format!("cannot draw the charts of {}", dir.display()))?;
+    let target = staged.commit()?;
     if !args.quiet {
         println!(
             "Drew the charts and report.html of {} in {}",
             data.name,
-            dir.display()
+            target.display()
         );
     }
     Ok(())
@@ -86,6 +77,7 @@ pub struct CompareArgs {
 pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     let mut runs: Vec<(String, RunData)> = Vec::new();
     for d in &args.dirs {
+        crate::output::refuse_shard(d).map_err(|e| CliError::Input(format!("{e:#}")))?;
         let data = RunData::load(d, None)
             .map_err(|e| CliError::Input(format!("{}: {e:#}", d.display())))?;
         let mut label = d

@@ -42,7 +42,8 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         progress: &|_, _| {},
         cancel: signals::cancel_flag(),
     };
-    let done = pipeline::merge(&shards, staged, args.charts, &hooks)?;
+    let done = pipeline::merge(&shards, staged, args.charts, &hooks)
+        .map_err(|e| super::run::writing_into(&args.out)(e.into()))?;
     if !args.quiet {
         print!(
             "{}",

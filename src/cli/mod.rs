@@ -142,6 +142,8 @@ impl From<crate::pipeline::Failure> for CliError {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    // Every command stops the same way on Ctrl-C (see `signals`).
+    signals::install();
     match cli.command {
         Command::Run(args) => run::run_command(args),
         Command::Sweep(args) => sweep::sweep_command(args),
@@ -275,18 +277,11 @@ fn init_command(path: &Path) -> Result<(), CliError> {
             path.display()
         )));
     }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            CliError::Input(format!(
-                "cannot create the directory {} for {}: {e}; give a path in a writable directory",
-                parent.display(),
-                path.display()
-            ))
-        })?;
-    }
-    std::fs::write(path, STARTER_SCENARIO).map_err(|e| {
+    // Written beside it first and linked into place: whole or not at all,
+    // and never over a file made in the meantime.
+    crate::output::write_new_file(path, STARTER_SCENARIO.as_bytes()).map_err(|e| {
         CliError::Input(format!(
-            "cannot write {}: {e}; give a path in a writable directory",
+            "cannot write {}: {e:#}; give a path in a writable directory",
             path.display()
         ))
     })?;

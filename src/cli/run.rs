@@ -3,6 +3,7 @@
 //! runs it, and this prints what happened.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Instant;
 
 use super::plan::RunArgs;
@@ -38,11 +39,22 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    let done = done?;
+    let done = done.map_err(|e| writing_into(&out)(e.into()))?;
     if !args.quiet {
         print_done(&job, &done, clock);
     }
     Ok(())
+}
+
+/// Names the output directory in a failure to write it (a full disk, ...):
+/// the message then says which file, which operation and which results.
+pub(super) fn writing_into(out: &Path) -> impl Fn(CliError) -> CliError + '_ {
+    move |e| match e {
+        CliError::Failure(e) => {
+            CliError::Failure(e.context(format!("cannot write the results to `{}`", out.display())))
+        }
+        e => e,
+    }
 }
 
 fn print_start(job: &RunJob, label: &str, threads: usize) {

@@ -1,24 +1,59 @@
-//! Ctrl-C and SIGTERM: raise a flag that the engine checks between waves of
-//! trials, so a run stops promptly, its temporary directory is removed and
-//! earlier results stay as they were.
+//! Ctrl-C, SIGTERM and SIGHUP, the same for every command.
+//!
+//! Installed before any command runs. A command that checks for a stop
+//! between steps (run, sweep, merge) asks for [`cancel_flag`]: the first
+//! signal raises the flag, the command stops at its next check, removes its
+//! temporary directory and exits with 130, earlier results as they were.
+//! Any other signal (the first, for a command that does not check; the
+//! second, for one that does) ends the process at once, still handing its
+//! temporary directories to a detached remover (a replacement under way is
+//! finished first, so the target is never half-replaced).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
+static COOPERATIVE: AtomicBool = AtomicBool::new(false);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
-/// Installs the handler (once) and returns the flag it raises. If no handler
-/// can be installed the flag simply never rises.
+/// Installs the handler (once). Until [`cancel_flag`] is asked for, a
+/// signal ends the process at once.
+pub fn install() {
+    INSTALLED.get_or_init(|| ctrlc::set_handler(on_signal).is_ok());
+}
+
+fn on_signal() {
+    if COOPERATIVE.load(Ordering::SeqCst) && !CANCEL.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let again = CANCEL.swap(true, Ordering::SeqCst) && COOPERATIVE.load(Ordering::SeqCst);
+    let left = crate::output::abandon_staged(again);
+    let removing: Vec<String> = left.iter().map(|p| format!("`{}`", p.display())).collect();
+    eprintln!(
+        "error: interrupted{}; nothing was written and earlier results are as they were{}",
+        if again { " again, stopped at once" } else { "" },
+        if removing.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} {}",
+                if again {
+                    "removing in the background"
+                } else {
+                    "removed"
+                },
+                removing.join(", ")
+            )
+        }
+    );
+    std::process::exit(130);
+}
+
+/// Installs the handler (once) and returns the flag the first signal
+/// raises; a second signal ends the process at once. If no handler can be
+/// installed the flag simply never rises.
 pub fn cancel_flag() -> &'static AtomicBool {
-    INSTALLED.get_or_init(|| {
-        ctrlc::set_handler(|| {
-            if CANCEL.swap(true, Ordering::SeqCst) {
-                // A second signal while cleaning up: leave at once.
-                std::process::exit(130);
-            }
-        })
-        .is_ok()
-    });
+    COOPERATIVE.store(true, Ordering::SeqCst);
+    install();
     &CANCEL
 }

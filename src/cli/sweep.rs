@@ -36,7 +36,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
     pub trials: Option<u64>,
     /// Random seed (overrides [simulation] seed); every point uses it.
-    #[arg(long, value_name = "S")]
+    /// At most 9223372036854775807, the largest a scenario file can hold.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=super::plan::LIMIT_SEED))]
     pub seed: Option<u64>,
     /// Output directory [default: results/<scenario file stem>-sweep].
     #[arg(long, value_name = "DIR")]
@@ -203,7 +204,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| Path::new("results").join(format!("{stem}-sweep")));
     if let Some(jobs) = &args.emit_jobs {
-        return emit_jobs(jobs, &out_dir, &texts, &axes, &pts, &args);
+        return emit_jobs(jobs, &out_dir, &texts, &axes, &pts, &args)
+            .map_err(super::run::writing_into(jobs));
     }
     let staged = StagedDir::new(&out_dir, OutputKind::Sweep)
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
@@ -234,6 +236,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         eprintln!();
     }
     let table: Vec<(Vec<f64>, Vec<Summary>)> = pts.into_iter().zip(summaries?).collect();
+    let written = super::run::writing_into(&out_dir);
     let statement = write_sweep_dir(
         staged.path(),
         &args,
@@ -242,8 +245,9 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         &scenarios[0],
         &axes,
         &table,
-    )?;
-    let target = staged.commit()?;
+    )
+    .map_err(&written)?;
+    let target = staged.commit().map_err(|e| written(e.into()))?;
     if !args.quiet {
         println!("{statement}");
         println!(
