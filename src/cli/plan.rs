@@ -13,6 +13,11 @@ use crate::pipeline::{PrecisionGoal, RunJob};
 use crate::present::charts::Formats;
 use crate::scenario::{self, Scenario};
 
+/// Largest seed: the largest a scenario file can hold (TOML integers are
+/// signed 64-bit), so that a seed given on the command line can always be
+/// written into `[simulation] seed`, and the other way round.
+pub(super) const LIMIT_SEED: u64 = i64::MAX as u64;
+
 /// Default cap of `--precision` runs.
 const DEFAULT_MAX_TRIALS: u64 = 1_000_000;
 
@@ -25,7 +30,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=scenario::LIMIT_TRIALS))]
     pub trials: Option<u64>,
     /// Random seed (overrides [simulation] seed); the same seed gives the same results.
-    #[arg(long, value_name = "S")]
+    /// At most 9223372036854775807, the largest a scenario file can hold.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=LIMIT_SEED))]
     pub seed: Option<u64>,
     /// Months simulated (overrides [simulation] horizon_months).
     #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u32).range(1..=scenario::LIMIT_HORIZON as i64))]
