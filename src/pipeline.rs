@@ -225,7 +225,10 @@ fn simulate(
                 stop = Some(Stop::Cap);
                 break;
             }
-            let n = plan.trials.min(cap - done);
+            // Each batch as large as all before it: the analyses above,
+            // repeated after every batch, then cost at most twice those of
+            // one run of the final size.
+            let n = done.min(cap - done);
             let next = batch(done, n, done + n)?;
             results
                 .append(next)
