@@ -612,7 +612,11 @@ fn run_twice_into_same_dir_replaces_results() {
         csv_bytes(&out) == csv_bytes(&reference),
         "the second run's results are whole"
     );
-    assert_eq!(entries(&out), names(&RESULT_FILES));
+    assert_eq!(
+        entries(&out),
+        names(&[&RESULT_FILES[..], &["previous"]].concat()),
+        "the results and, in previous/, the run they replaced"
+    );
     assert_eq!(
         entries(tmp.path()),
         names(&["x", "ref"]),
