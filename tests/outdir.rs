@@ -164,6 +164,18 @@ fn the_current_directory_is_never_replaced() {
     assert!(e.contains("is the current directory"), "{e}");
     assert!(here.is_dir() && entries(&here).is_empty());
     assert_eq!(entries(tmp.path()), names(&["here"]));
+    // Redrawing the charts of the run one is in says how to do it instead.
+    run_into(None, &here, &SMALL);
+    let before = snapshot(&here);
+    let e = stderr_of(
+        &tcosim()
+            .current_dir(&here)
+            .args(["charts", "."])
+            .assert()
+            .code(2),
+    );
+    assert!(e.contains("run this from outside it"), "{e}");
+    assert_eq!(snapshot(&here), before);
 }
 
 #[test]

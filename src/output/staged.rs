@@ -514,7 +514,7 @@ fn remove_detached(p: &Path) {
 // ------------------------------------------------------------ the checks
 
 /// Refuses a target that a rename cannot replace, naming why.
-fn check_movable(target: &Path, parent: &Path) -> Result<()> {
+fn check_movable(target: &Path, parent: &Path, update: bool) -> Result<()> {
     let here = std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok());
@@ -524,6 +524,15 @@ fn check_movable(target: &Path, parent: &Path) -> Result<()> {
     if let Some(here) = here
         && here.starts_with(&real)
     {
+        if update {
+            bail!(
+                "`{}` is the current directory{}; tcosim replaces the directory as a whole, so run this from outside it, e.g. `cd {} && tcosim charts {}`",
+                target.display(),
+                if here == real { "" } else { " (it holds it)" },
+                parent.display(),
+                target.file_name().unwrap_or_default().to_string_lossy()
+            );
+        }
         bail!(
             "`{}` is the current directory{}; tcosim replaces its output directory as a whole, so it will not write there. Give --out a directory inside it, e.g. `{}`",
             target.display(),
@@ -742,6 +751,12 @@ impl StagedDir {
         // `results` and `results/x`: normalise before taking the name.
         let normalised: PathBuf = target.components().collect();
         let mut target = normalised;
+        if update {
+            // `tcosim charts .` names the directory by its real name.
+            target = target
+                .canonicalize()
+                .with_context(|| format!("cannot resolve `{}`", target.display()))?;
+        }
         if let Ok(m) = std::fs::symlink_metadata(&target)
             && m.file_type().is_symlink()
         {
@@ -794,10 +809,10 @@ impl StagedDir {
                     }
                 ),
             }
-            check_movable(&target, &parent)?;
+            check_movable(&target, &parent, true)?;
         } else if target.is_dir() {
             kind.check_replaceable(&target)?;
-            check_movable(&target, &parent)?;
+            check_movable(&target, &parent, false)?;
         }
         std::fs::create_dir_all(&parent).with_context(|| {
             format!(
