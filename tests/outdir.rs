@@ -503,3 +503,43 @@ fn init_writes_whole_and_removes_stale_temporaries() {
     assert_eq!(entries(tmp.path()), names(&["s.toml"]));
     tcosim().arg("init").arg(&target).assert().code(2);
 }
+
+#[test]
+fn concurrent_runs_into_one_target_leave_one_whole_result_and_nothing_aside() {
+    let tmp = tmp();
+    let out = tmp.path().join("res");
+    run_into(None, &out, &SMALL);
+    let children: Vec<Child> = (1..=4)
+        .map(|seed| {
+            spawn(
+                &[
+                    "run",
+                    "--trials",
+                    "50",
+                    "--charts",
+                    "none",
+                    "-q",
+                    "--seed",
+                    &seed.to_string(),
+                ],
+                &out,
+            )
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().expect("wait").success());
+    }
+    let seed = manifest(&out)["seed"].as_u64().unwrap();
+    assert!((1..=4).contains(&seed), "one of the runs: {seed}");
+    let reference = tmp.path().join("ref");
+    run_into(
+        None,
+        &reference,
+        &[&SMALL[..], &["--seed", &seed.to_string()]].concat(),
+    );
+    assert_eq!(csv_bytes(&out), csv_bytes(&reference), "whole");
+    assert!(out.join("previous/manifest.json").is_file());
+    wait_until("the replaced directories to go", || {
+        temporaries(tmp.path(), "res").is_empty()
+    });
+}
