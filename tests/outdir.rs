@@ -526,8 +526,9 @@ fn concurrent_runs_into_one_target_leave_one_whole_result_and_nothing_aside() {
             )
         })
         .collect();
-    for mut c in children {
-        assert!(c.wait().expect("wait").success());
+    for c in children {
+        let o = c.wait_with_output().expect("wait");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let seed = manifest(&out)["seed"].as_u64().unwrap();
     assert!((1..=4).contains(&seed), "one of the runs: {seed}");

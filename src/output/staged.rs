@@ -820,10 +820,10 @@ impl StagedDir {
                 parent.display()
             )
         })?;
-        {
-            let _parent = lock_dir(&parent);
-            reclaim(&parent, &name, Some(&target));
-        }
+        // Another run's reclaim must never see this directory unlocked:
+        // both happen under the parent's lock.
+        let parent_lock = lock_dir(&parent);
+        reclaim(&parent, &name, Some(&target));
         if update && !target.is_dir() {
             bail!("`{}` is not a directory", target.display());
         }
@@ -838,6 +838,7 @@ impl StagedDir {
         })?;
         register(&tmp);
         let lock = File::open(&tmp).ok().filter(|f| f.try_lock().is_ok());
+        drop(parent_lock);
         Ok(StagedDir {
             target,
             tmp,
@@ -990,6 +991,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create the directory `{}`", parent.display()))?;
+    let parent_lock = lock_dir(&parent);
     reclaim(&parent, &name, None);
     let tmp = beside(path, &tmp_name(&name, std::process::id()));
     remove_any(&tmp);
@@ -998,6 +1000,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f =
             File::create_new(&tmp).with_context(|| format!("cannot create `{}`", tmp.display()))?;
         let _ = f.try_lock();
+        drop(parent_lock);
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .with_context(|| format!("cannot write `{}`", tmp.display()))?;
