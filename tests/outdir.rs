@@ -300,11 +300,16 @@ fn charts_stops_on_a_signal_and_leaves_the_run_as_it_was() {
             .spawn()
             .expect("spawn");
         let start = Instant::now();
-        while temporaries(tmp.path(), "res").is_empty()
-            && child.try_wait().expect("try_wait").is_none()
-            && start.elapsed() < Duration::from_secs(60)
-        {
+        let mut finished = None;
+        while temporaries(tmp.path(), "res").is_empty() && finished.is_none() {
+            assert!(start.elapsed() < Duration::from_secs(60), "never staged");
+            finished = child.try_wait().expect("try_wait");
             std::thread::sleep(Duration::from_millis(5));
+        }
+        if let Some(status) = finished {
+            // Done (and reaped) before the signal: try again.
+            assert!(status.success(), "{status:?}");
+            continue;
         }
         kill("INT", &child);
         let status = child.wait().expect("wait");
