@@ -14,6 +14,6 @@ pub mod shard;
 pub mod staged;
 
 pub use staged::{
-    OutputKind, PREVIOUS, StagedDir, abandon_staged, previous_run, refuse_shard, remove_soon,
-    write_new_file,
+    OutputKind, PREVIOUS, StagedDir, abandon_staged, abandon_unless_committed, previous_run,
+    refuse_shard, remove_soon, write_new_file,
 };

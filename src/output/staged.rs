@@ -442,7 +442,20 @@ fn registered(p: &Path) -> bool {
 /// replacement under way to finish, and keeps any other from starting, so
 /// the target is never left half-replaced.
 pub fn abandon_staged(at_once: bool) -> Vec<PathBuf> {
+    abandon_unless_committed(at_once, false).unwrap_or_default()
+}
+
+/// Whether this process has put an output in place (then a late signal
+/// lets it finish rather than report that nothing was written).
+static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// [`abandon_staged`], except that with `unless_committed` it does nothing
+/// and returns `None` once this process has put an output in place.
+pub fn abandon_unless_committed(at_once: bool, unless_committed: bool) -> Option<Vec<PathBuf>> {
     let mut g = live();
+    if unless_committed && COMMITTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return None;
+    }
     let paths = std::mem::take(&mut *g);
     for p in &paths {
         if at_once {
@@ -453,7 +466,7 @@ pub fn abandon_staged(at_once: bool) -> Vec<PathBuf> {
     }
     // Held until the process exits.
     std::mem::forget(g);
-    paths
+    Some(paths)
 }
 
 /// Removes a file or directory, ignoring what is already gone.
@@ -941,6 +954,7 @@ impl StagedDir {
             }
         }
         self.committed = true;
+        COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
         drop(_signals);
         drop(_parent);
         // What is left at the temporary name now is the replaced directory.
