@@ -335,4 +335,51 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
+
+    #[test]
+    fn a_manifest_read_back_keeps_its_seal_and_an_edit_breaks_it() {
+        let dir = std::env::temp_dir().join(format!("tcosim-seal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("scenario.toml"), "name = \"x\"\n").expect("write");
+        let mut m = super::Manifest {
+            schema_version: super::SCHEMA_VERSION,
+            tool_version: "0".into(),
+            scenario_name: "x".into(),
+            scenario_file: "x.toml".into(),
+            scenario_sha256: super::sha256_hex("name = \"x\"\n"),
+            seed: 1,
+            trials: 3,
+            horizon_months: 2,
+            threads: 1,
+            started_at: "2026-01-01T00:00:00Z".into(),
+            wall_seconds: 0.1 + 0.2,
+            files: Vec::new(),
+            checksums: Default::default(),
+            shard: None,
+            precision: Some(super::PrecisionInfo {
+                target: 1.0 / 3.0,
+                reached: true,
+                max_trials: 9,
+            }),
+            manifest_sha256: String::new(),
+        };
+        m.record_files(&dir).expect("hashes");
+        assert_eq!(m.files, ["manifest.json", "scenario.toml"]);
+        assert_eq!(m.checksums["scenario.toml"].bytes, 11);
+        let path = dir.join("manifest.json");
+        m.write(&path).expect("write");
+        let back = super::Manifest::read(&path, "again").expect("reads back sealed");
+        back.verify_files(&dir, &["scenario.toml"], "again")
+            .expect("files match");
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, text.replace("\"seed\": 1", "\"seed\": 2")).expect("write");
+        let err = super::Manifest::read(&path, "again").expect_err("edited");
+        assert!(err.to_string().contains("edited after the run"), "{err}");
+        std::fs::write(dir.join("scenario.toml"), "name = \"y\"\n").expect("write");
+        let err = back
+            .verify_files(&dir, &["scenario.toml"], "again")
+            .expect_err("changed");
+        assert!(err.to_string().contains("SHA-256 does not match"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
