@@ -145,6 +145,8 @@ pub fn run(
         started_at: humantime::format_rfc3339_seconds(started_at).to_string(),
         wall_seconds: 0.0,
         files: Vec::new(),
+        checksums: Default::default(),
+        manifest_sha256: String::new(),
         shard: job.shard.map(|(index, count, _)| ShardInfo {
             index,
             count,
@@ -313,30 +315,12 @@ pub fn draw_report(data: &RunData, dir: &Path, formats: Formats) -> anyhow::Resu
         .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
 }
 
-/// Fills in the manifest's file list and wall time and writes it: the last
-/// file of a run directory.
+/// Fills in the manifest's file list (with each file's size and SHA-256)
+/// and wall time and writes it: the last file of a run directory.
 pub fn finish_manifest(m: &mut Manifest, dir: &Path, clock: Instant) -> anyhow::Result<()> {
-    m.files = files_in(dir, "manifest.json")?;
+    m.record_files(dir)?;
     m.wall_seconds = (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     m.write(&dir.join("manifest.json"))
-}
-
-/// The files in a results directory, sorted, with `extra` (a file about
-/// to be written) included; directories end in `/`.
-fn files_in(dir: &Path, extra: &str) -> anyhow::Result<Vec<String>> {
-    let mut files = vec![extra.to_string()];
-    for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        files.push(if e.path().is_dir() {
-            format!("{name}/")
-        } else {
-            name
-        });
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
 }
 
 /// Simulates every point of a sweep (no files), each with `trials` and

@@ -658,10 +658,10 @@ mod commands {
         // A run directory as the layout before cash and lost value wrote it.
         let path = out.join("manifest.json");
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("\"schema_version\": 2"), "{text}");
+        assert!(text.contains("\"schema_version\": 3"), "{text}");
         std::fs::write(
             &path,
-            text.replace("\"schema_version\": 2", "\"schema_version\": 1"),
+            text.replace("\"schema_version\": 3", "\"schema_version\": 1"),
         )
         .unwrap();
         for cmd in ["charts", "compare"] {

@@ -49,6 +49,32 @@ pub struct RunData {
     pub mean_se: Vec<f64>,
 }
 
+/// The largest amount of money (in dollars, either sign) a file read back
+/// may hold: far beyond any cost of ownership, and small enough that exact
+/// sums of billions of them cannot overflow and charts can scale them.
+pub const MAX_AMOUNT: f64 = 1e18;
+
+/// Whether `x` is an amount a results file can hold: finite, within
+/// [`MAX_AMOUNT`].
+pub fn plausible(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_AMOUNT
+}
+
+/// How a message refusing a damaged run directory ends.
+const RERUN: &str = "run the scenario again to get its results";
+
+/// The files [`RunData::load`] reads.
+const READS: [&str; 8] = [
+    "scenario.toml",
+    SummaryRecord::FILE,
+    MonthlyRecord::FILE,
+    QualityRecord::FILE,
+    TrialRecord::FILE,
+    SensitivityRecord::FILE,
+    ComparisonRecord::FILE,
+    PrecisionRecord::FILE,
+];
+
 /// One row of comparison.csv: strategy A against strategy B.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonRow {
@@ -70,11 +96,24 @@ impl RunData {
                 dir.display()
             );
         }
-        RunData::load_with(dir, &Manifest::read(&manifest_path)?, totals)
+        let manifest = Manifest::read(&manifest_path, RERUN)?;
+        if let Some(s) = manifest.shard {
+            bail!(
+                "{} is shard {}/{} of a run, not a whole run; merge the shards first (`tcosim merge`)",
+                dir.display(),
+                s.index,
+                s.count
+            );
+        }
+        manifest.verify_files(dir, &READS, RERUN)?;
+        RunData::load_with(dir, &manifest, totals)
     }
 
     /// Loads a run directory whose manifest is `manifest` (a run being
-    /// written, whose manifest is written last).
+    /// written, whose manifest is written last). Whatever the files hold,
+    /// what they say must agree with the manifest and the scenario (the
+    /// strategies, one row per strategy and month, the trials of every
+    /// strategy, finite figures), or the directory is refused.
     pub fn load_with(
         dir: &Path,
         manifest: &Manifest,
@@ -91,29 +130,72 @@ impl RunData {
             .map(Summary::from)
             .collect();
         let strategies: Vec<String> = summary.iter().map(|s| s.strategy.clone()).collect();
+        let summary_path = dir.join(SummaryRecord::FILE);
         if strategies.is_empty() {
-            bail!("{} has no strategies", dir.join("summary.csv").display());
+            bail!("{} has no strategies", summary_path.display());
+        }
+        if !strategies
+            .iter()
+            .eq(scenario.strategies.iter().map(|s| &s.name))
+        {
+            bail!(
+                "{}: its strategies ({}) are not those of {} in its order",
+                summary_path.display(),
+                strategies.join(", "),
+                scenario_path.display()
+            );
+        }
+        for s in &summary {
+            check_summary(s, manifest.trials, &summary_path)?;
         }
         let index = |name: &str, file: &str| {
             strategies.iter().position(|s| s == name).with_context(|| {
                 format!("{}: unknown strategy \"{name}\"", dir.join(file).display())
             })
         };
-        let monthly = read_monthly(
-            dir,
-            &index,
-            strategies.len() * manifest.horizon_months as usize,
-        )?;
+        let monthly = read_monthly(dir, &index, strategies.len(), manifest.horizon_months)?;
         let totals = match totals {
             Some(t) => t,
-            None => read_totals(dir, &index, strategies.len(), manifest.trials)?,
+            None => read_totals(dir, &strategies, manifest.trials)?,
         };
-        let sensitivity = read_optional::<SensitivityRecord>(dir)?
+        let sensitivity: Vec<SensitivityRow> = read_optional::<SensitivityRecord>(dir)?
             .into_iter()
             .map(SensitivityRow::from)
             .collect();
+        if let Some(r) = sensitivity
+            .iter()
+            .find(|r| !(r.rho.is_finite() && r.rho.abs() <= 1.0))
+        {
+            bail!(
+                "{}: the correlation of {} with {} is {}, outside -1 to 1",
+                dir.join(SensitivityRecord::FILE).display(),
+                r.input,
+                r.target,
+                r.rho
+            );
+        }
         let mut comparisons = Vec::new();
         for c in read_optional::<ComparisonRecord>(dir)? {
+            let path = dir.join(ComparisonRecord::FILE);
+            let figures = [
+                c.mean_a_minus_b.0,
+                c.ci95_low.0,
+                c.ci95_high.0,
+                c.p50_a_minus_b.0,
+            ];
+            let shares = [c.prob_a_cheaper.0, c.prob_tie.0, c.prob_b_cheaper.0];
+            if c.trials != manifest.trials
+                || figures.iter().any(|x| !plausible(*x))
+                || shares.iter().any(|p| !(0.0..=1.0).contains(p))
+            {
+                bail!(
+                    "{}: the row of {} against {} does not agree with the manifest's {} trials or has a figure out of range",
+                    path.display(),
+                    c.strategy_a,
+                    c.strategy_b,
+                    manifest.trials
+                );
+            }
             comparisons.push(ComparisonRow {
                 a: index(&c.strategy_a, ComparisonRecord::FILE)?,
                 b: index(&c.strategy_b, ComparisonRecord::FILE)?,
@@ -127,11 +209,30 @@ impl RunData {
                 },
             });
         }
-        let mean_se = read_optional::<PrecisionRecord>(dir)?
-            .into_iter()
-            .filter(|p| p.statistic == "mean")
-            .map(|p| p.se.0)
-            .collect();
+        let mut mean_se = Vec::new();
+        for p in read_optional::<PrecisionRecord>(dir)? {
+            let figures = [p.estimate.0, p.se.0, p.ci95_low.0, p.ci95_high.0];
+            if p.trials != manifest.trials || figures.iter().any(|x| !plausible(*x)) {
+                bail!(
+                    "{}: the {} of {} does not agree with the manifest's {} trials or is not an amount of money",
+                    dir.join(PrecisionRecord::FILE).display(),
+                    p.statistic,
+                    p.strategy,
+                    manifest.trials
+                );
+            }
+            if p.statistic == "mean" {
+                // In strategy order, one per strategy.
+                if index(&p.strategy, PrecisionRecord::FILE)? != mean_se.len() {
+                    bail!(
+                        "{}: the means are not one per strategy in the order of {}",
+                        dir.join(PrecisionRecord::FILE).display(),
+                        summary_path.display()
+                    );
+                }
+                mean_se.push(p.se.0);
+            }
+        }
         Ok(RunData {
             sensitivity,
             comparisons,
@@ -196,46 +297,126 @@ fn read_optional<R: CsvFile>(dir: &Path) -> Result<Vec<R>> {
     }
 }
 
-/// monthly.csv and quality.csv, which must hold `rows` rows (one per
-/// strategy and month) for the same strategies and months.
+/// A summary.csv row: the manifest's trials, finite figures, shares from 0
+/// to 1.
+fn check_summary(s: &Summary, trials: u64, path: &Path) -> Result<()> {
+    if s.trials != trials {
+        bail!(
+            "{}: {} has {} trials, the manifest says {trials}",
+            path.display(),
+            s.strategy,
+            s.trials
+        );
+    }
+    let shares = [
+        s.prob_cheapest,
+        s.cash.prob_lowest,
+        s.lost_value.prob_lowest,
+    ];
+    let figures = [
+        s.mean,
+        s.sd,
+        s.sem,
+        s.p5,
+        s.p10,
+        s.p25,
+        s.p50,
+        s.p75,
+        s.p90,
+        s.p95,
+        s.cvar95,
+        s.min,
+        s.max,
+        s.cash.mean,
+        s.cash.p10,
+        s.cash.p50,
+        s.cash.p90,
+        s.lost_value.mean,
+        s.lost_value.p10,
+        s.lost_value.p50,
+        s.lost_value.p90,
+    ];
+    if shares.iter().any(|p| !(0.0..=1.0).contains(p))
+        || figures
+            .iter()
+            .chain(s.mean_categories.as_array().iter())
+            .any(|x| !plausible(*x))
+    {
+        bail!(
+            "{}: the row of {} has a figure that is not an amount of money (at most 1e18 dollars) or a share outside 0 to 1",
+            path.display(),
+            s.strategy
+        );
+    }
+    Ok(())
+}
+
+/// monthly.csv and quality.csv, which must hold one row per strategy and
+/// month, strategy by strategy and month by month, with finite figures.
 fn read_monthly(
     dir: &Path,
     index: &dyn Fn(&str, &str) -> Result<usize>,
-    rows: usize,
+    strategies: usize,
+    horizon: u32,
 ) -> Result<Vec<MonthBand>> {
     let monthly = schema::read_file::<MonthlyRecord>(dir)?;
     let quality = schema::read_file::<QualityRecord>(dir)?;
-    if monthly.len() != rows || quality.len() != rows {
-        bail!(
-            "{} and {} do not have one row per strategy and month",
+    let h = horizon as usize;
+    let wrong = || {
+        anyhow::anyhow!(
+            "{} and {} do not have one row per strategy and month of the manifest's {horizon} months, in order",
             dir.join(MonthlyRecord::FILE).display(),
             dir.join(QualityRecord::FILE).display()
-        );
+        )
+    };
+    if h == 0 || strategies.checked_mul(h) != Some(monthly.len()) || quality.len() != monthly.len()
+    {
+        return Err(wrong());
     }
     monthly
         .into_iter()
         .zip(quality)
-        .map(|(m, q)| {
-            Ok(MonthBand {
-                strategy: index(&m.strategy, MonthlyRecord::FILE)?,
+        .enumerate()
+        .map(|(i, (m, q))| {
+            let strategy = index(&m.strategy, MonthlyRecord::FILE)?;
+            if strategy != i / h
+                || m.month as usize != i % h
+                || q.strategy != m.strategy
+                || q.month != m.month
+            {
+                return Err(wrong());
+            }
+            let band = MonthBand {
+                strategy,
                 month: m.month,
                 mean: m.mean.0,
                 p10: m.p10.0,
                 p50: m.p50.0,
                 p90: m.p90.0,
                 quality: q.mean_quality.0,
-            })
+            };
+            if [band.mean, band.p10, band.p50, band.p90]
+                .iter()
+                .any(|x| !plausible(*x))
+                || !(0.0..=1.0).contains(&band.quality)
+            {
+                bail!(
+                    "{} or {}: month {} of {} is not an amount of money (at most 1e18 dollars) or a quality from 0 to 1",
+                    dir.join(MonthlyRecord::FILE).display(),
+                    dir.join(QualityRecord::FILE).display(),
+                    m.month,
+                    m.strategy
+                );
+            }
+            Ok(band)
         })
         .collect()
 }
 
-/// Each strategy's totals from trials.csv, in trial order.
-fn read_totals(
-    dir: &Path,
-    index: &dyn Fn(&str, &str) -> Result<usize>,
-    strategies: usize,
-    trials: u64,
-) -> Result<Vec<Vec<f64>>> {
+/// Each strategy's totals from trials.csv, in trial order: `trials` trials,
+/// each one row per strategy in scenario order, every total finite. Memory
+/// is reserved for no more rows than the file can hold.
+fn read_totals(dir: &Path, strategies: &[String], trials: u64) -> Result<Vec<Vec<f64>>> {
     let path = dir.join(TrialRecord::FILE);
     if !path.exists() {
         bail!(
@@ -243,10 +424,41 @@ fn read_totals(
             dir.display()
         );
     }
-    let mut t = vec![Vec::with_capacity(trials.min(1 << 24) as usize); strategies];
-    schema::read_each(dir, |row: TrialRecord<'static>| {
-        t[index(&row.strategy, TrialRecord::FILE)?].push(row.total.0);
+    let s_count = strategies.len() as u64;
+    // A row has 23 fields: at least 23 bytes.
+    let fit = std::fs::metadata(&path).map_or(0, |m| m.len()) / 23 / s_count.max(1);
+    let mut t = vec![Vec::with_capacity(trials.min(fit) as usize); strategies.len()];
+    let mut row = 0u64;
+    schema::read_each(dir, |r: TrialRecord<'static>| {
+        let (trial, s) = (row / s_count, (row % s_count) as usize);
+        if trial >= trials || r.trial != trial || r.strategy != strategies[s] {
+            bail!(
+                "{}: row {} is not trial {trial} of {} (the manifest says {trials} trials of {} strategies)",
+                path.display(),
+                row + 1,
+                strategies[s],
+                strategies.len()
+            );
+        }
+        if !plausible(r.total.0) {
+            bail!(
+                "{}: the total of {} in trial {trial} is not an amount of money (at most 1e18 dollars)",
+                path.display(),
+                strategies[s]
+            );
+        }
+        t[s].push(r.total.0);
+        row += 1;
         Ok(())
     })?;
+    if row != trials.saturating_mul(s_count) {
+        bail!(
+            "{}: {} rows, but the manifest's {trials} trials of {} strategies make {}",
+            path.display(),
+            row,
+            strategies.len(),
+            trials as u128 * s_count as u128
+        );
+    }
     Ok(t)
 }

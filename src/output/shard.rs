@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use super::manifest::Manifest;
 use crate::engine::{Results, RunPlan};
+use crate::model::CATEGORIES;
 use crate::stats::exact::ExactSum;
-use crate::stats::sketch::Sketch;
+use crate::stats::sketch::{BUCKETS, Sketch};
 use crate::stats::{Aggregates, InputDraws, Totals};
 
 /// The figures of totals.csv, in column order: each is the prefix of one
@@ -127,7 +128,12 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
 fn read_rows(path: &Path) -> Result<(Vec<String>, Vec<csv::StringRecord>)> {
     let mut r =
         csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let header = r.headers()?.iter().map(String::from).collect();
+    let header = r
+        .headers()
+        .with_context(|| format!("{} is not valid CSV", path.display()))?
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = r
         .records()
         .collect::<std::result::Result<Vec<_>, _>>()
@@ -163,48 +169,256 @@ fn strategies_of(header: &[String], path: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Reads a shard directory's data back into `Results` for `plan` (its
-/// first trial and trial count).
-pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
-    let totals_path = dir.join("totals.csv");
-    let (header, rows) = read_rows(&totals_path)?;
-    let strategies = strategies_of(&header, &totals_path)?;
+/// Checks that `rows` are the trials of `plan`, in order, each with
+/// `fields` fields.
+fn check_trial_rows(
+    rows: &[csv::StringRecord],
+    fields: usize,
+    plan: RunPlan,
+    path: &Path,
+) -> Result<()> {
     if rows.len() as u64 != plan.trials {
         bail!(
-            "{} has {} trials, its manifest says {}",
-            totals_path.display(),
+            "{}: {} trials, the manifest says {} (rows were added or removed)",
+            path.display(),
             rows.len(),
             plan.trials
         );
     }
-    let n_s = strategies.len();
-    let mut figures = [(); FIGURES.len()].map(|_| Vec::with_capacity(rows.len() * n_s));
     for (i, rec) in rows.iter().enumerate() {
-        if rec.get(0).and_then(|t| t.parse::<u64>().ok()) != Some(plan.first_trial + i as u64) {
+        let trial = plan.first_trial.saturating_add(i as u64);
+        if rec.len() != fields {
             bail!(
-                "{}: trial numbers are not the shard's range",
-                totals_path.display()
+                "{}: the row of trial {trial} has {} fields, not {fields}",
+                path.display(),
+                rec.len()
             );
         }
-        for (k, f) in rec.iter().skip(1).enumerate() {
-            figures[(k / n_s).min(FIGURES.len() - 1)]
-                .push(f.parse::<f64>().with_context(|| {
-                    format!("{}: `{f}` is not a number", totals_path.display())
-                })?);
+        if rec.get(0).and_then(|t| t.parse::<u64>().ok()) != Some(trial) {
+            bail!(
+                "{}: row {} is not trial {trial}: trial numbers are not the shard's range in order",
+                path.display(),
+                i + 2
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The numbers of a row after its trial number.
+fn numbers<T: std::str::FromStr>(rec: &csv::StringRecord, path: &Path) -> Result<Vec<T>> {
+    rec.iter()
+        .skip(1)
+        .map(|f| {
+            f.parse::<T>()
+                .map_err(|_| anyhow::anyhow!("{}: `{f}` is not a number", path.display()))
+        })
+        .collect()
+}
+
+/// Checks a shard's trials.csv without holding it: the header of
+/// [`TrialRecord`], then one well-formed row per trial of `plan` and
+/// strategy, in order. (merge copies its rows as they are.)
+fn check_trials_csv(path: &Path, strategies: &[String], plan: RunPlan) -> Result<()> {
+    use super::schema::{CsvFile, TrialRecord};
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r
+        .byte_headers()
+        .with_context(|| format!("{} is not valid CSV", path.display()))?
+        .clone();
+    if header
+        .iter()
+        .ne(TrialRecord::HEADER.iter().map(|h| h.as_bytes()))
+    {
+        bail!(
+            "{} does not have the columns tcosim writes ({})",
+            path.display(),
+            TrialRecord::HEADER.join(",")
+        );
+    }
+    let mut rec = csv::ByteRecord::new();
+    let mut row = 0u64;
+    let s_count = strategies.len() as u64;
+    let want_rows = plan.trials.saturating_mul(s_count);
+    while r
+        .read_byte_record(&mut rec)
+        .with_context(|| format!("{}: row {} is not valid CSV", path.display(), row + 2))?
+    {
+        let trial = plan.first_trial.saturating_add(row / s_count.max(1));
+        let strategy =
+            super::schema::cell::neutralise(&strategies[(row % s_count.max(1)) as usize])
+                .into_owned();
+        if row >= want_rows
+            || rec.len() != TrialRecord::HEADER.len()
+            || rec.get(0) != Some(trial.to_string().as_bytes())
+            || rec.get(1) != Some(strategy.as_bytes())
+        {
+            bail!(
+                "{}: row {} is not the row of {} in trial {trial} with {} fields (the manifest says {} trials of {} strategies)",
+                path.display(),
+                row + 2,
+                strategies[(row % s_count.max(1)) as usize],
+                TrialRecord::HEADER.len(),
+                plan.trials,
+                strategies.len()
+            );
+        }
+        row += 1;
+    }
+    if row != want_rows {
+        bail!(
+            "{}: {row} rows, but the manifest's {} trials of {} strategies make {want_rows}",
+            path.display(),
+            plan.trials,
+            strategies.len()
+        );
+    }
+    Ok(())
+}
+
+/// Checks stored aggregates against the shard: its strategies, horizon and
+/// trials, every sketch counting each trial once in a valid bucket within
+/// a finite range, and every sum present. Nothing is allocated from the
+/// stored sizes before they are checked against what the file holds.
+fn check_aggregates(
+    stored: &StoredAggregates,
+    n_s: usize,
+    plan: RunPlan,
+    path: &Path,
+) -> Result<()> {
+    let bad = |what: String| anyhow::anyhow!("{}: {what}", path.display());
+    let h = plan.horizon as usize;
+    if stored.strategies != n_s || stored.horizon != h || stored.trials != plan.trials {
+        return Err(bad(format!(
+            "{} strategies, {} months and {} trials, but the shard has {n_s}, {h} and {}",
+            stored.strategies, stored.horizon, stored.trials, plan.trials
+        )));
+    }
+    let sm = n_s * h;
+    let lengths = [
+        ("cost", stored.cost.len(), sm),
+        ("cost_sum", stored.cost_sum.len(), sm),
+        ("degradation_sum", stored.degradation_sum.len(), sm),
+        (
+            "category_sum",
+            stored.category_sum.len(),
+            n_s * CATEGORIES.len(),
+        ),
+        ("total_sum", stored.total_sum.len(), n_s),
+        ("cash_sum", stored.cash_sum.len(), n_s),
+        ("lost_value_sum", stored.lost_value_sum.len(), n_s),
+    ];
+    for (name, got, want) in lengths {
+        if got != want {
+            return Err(bad(format!(
+                "`{name}` has {got} entries, not {want} (one per strategy{})",
+                if want == sm {
+                    " and month"
+                } else if name == "category_sum" {
+                    " and category"
+                } else {
+                    ""
+                }
+            )));
+        }
+    }
+    for (i, sk) in stored.cost.iter().enumerate() {
+        let (s, m) = (i / h.max(1), i % h.max(1));
+        let mut n = 0u64;
+        let mut last = None;
+        for &(b, c) in &sk.buckets {
+            if u32::from(b) >= BUCKETS || last.is_some_and(|l| b <= l) || c == 0 {
+                return Err(bad(format!(
+                    "the sketch of strategy {} month {m} has bucket {b} with count {c} (buckets run from 0 to {} in increasing order, counts from 1)",
+                    s + 1,
+                    BUCKETS - 1
+                )));
+            }
+            last = Some(b);
+            n = n.saturating_add(c);
+        }
+        if n != plan.trials {
+            return Err(bad(format!(
+                "the sketch of strategy {} month {m} counts {n} values, not one per trial ({})",
+                s + 1,
+                plan.trials
+            )));
+        }
+        if !(super::rundata::plausible(sk.min)
+            && super::rundata::plausible(sk.max)
+            && sk.min <= sk.max)
+        {
+            return Err(bad(format!(
+                "the sketch of strategy {} month {m} has the range {} to {}",
+                s + 1,
+                sk.min,
+                sk.max
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a shard directory's data back into `Results` for `plan` (its
+/// first trial and trial count), checking that every file agrees with it
+/// and with the shard's scenario (see [`check_shards`] for the files'
+/// checksums): a damaged shard is refused with a message naming the file.
+pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
+    let scenario_path = dir.join("scenario.toml");
+    let text = std::fs::read_to_string(&scenario_path)
+        .with_context(|| format!("cannot read {}", scenario_path.display()))?;
+    let scenario =
+        crate::scenario::Scenario::from_toml(&text, &scenario_path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let totals_path = dir.join("totals.csv");
+    let (header, rows) = read_rows(&totals_path)?;
+    let strategies = strategies_of(&header, &totals_path)?;
+    if !strategies
+        .iter()
+        .eq(scenario.strategies.iter().map(|s| &s.name))
+    {
+        bail!(
+            "{}: its strategies ({}) are not those of {}",
+            totals_path.display(),
+            strategies.join(", "),
+            scenario_path.display()
+        );
+    }
+    let n_s = strategies.len();
+    check_trial_rows(&rows, 1 + FIGURES.len() * n_s, plan, &totals_path)?;
+    let mut figures = [(); FIGURES.len()].map(|_| Vec::with_capacity(rows.len() * n_s));
+    for rec in &rows {
+        for (k, x) in numbers::<f64>(rec, &totals_path)?.into_iter().enumerate() {
+            if !super::rundata::plausible(x) {
+                bail!(
+                    "{}: `{x}` is not an amount of money (at most 1e18 dollars)",
+                    totals_path.display()
+                );
+            }
+            figures[k / n_s].push(x);
         }
     }
     let [totals, cash, lost_value] = figures;
     let inputs_path = dir.join("inputs.csv");
     let (header, rows) = read_rows(&inputs_path)?;
+    if header.first().map(String::as_str) != Some("trial") {
+        bail!("{}: the first column is not `trial`", inputs_path.display());
+    }
     let inputs: Vec<String> = header.into_iter().skip(1).collect();
+    check_trial_rows(&rows, 1 + inputs.len(), plan, &inputs_path)?;
     let mut input_values = Vec::with_capacity(rows.len() * inputs.len());
     for rec in &rows {
-        for f in rec.iter().skip(1) {
-            input_values
-                .push(f.parse::<f32>().with_context(|| {
-                    format!("{}: `{f}` is not a number", inputs_path.display())
-                })?);
+        for x in numbers::<f32>(rec, &inputs_path)? {
+            if !x.is_finite() {
+                bail!("{}: `{x}` is not a finite number", inputs_path.display());
+            }
+            input_values.push(x);
         }
+    }
+    let trials_path = dir.join("trials.csv");
+    if trials_path.exists() {
+        check_trials_csv(&trials_path, &strategies, plan)?;
     }
     let agg_path = dir.join("aggregates.json");
     let stored: StoredAggregates = serde_json::from_str(
@@ -212,13 +426,8 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
             .with_context(|| format!("cannot read {}", agg_path.display()))?,
     )
     .with_context(|| format!("{} is not valid", agg_path.display()))?;
+    check_aggregates(&stored, n_s, plan, &agg_path)?;
     let mut agg = Aggregates::new(stored.strategies, stored.horizon);
-    if stored.cost.len() != agg.cost.len() || stored.strategies != strategies.len() {
-        bail!(
-            "{} does not match the shard's strategies and horizon",
-            agg_path.display()
-        );
-    }
     agg.trials = stored.trials;
     agg.cost = stored
         .cost
@@ -231,6 +440,31 @@ pub fn read_shard(dir: &Path, plan: RunPlan) -> Result<Results> {
     agg.sums.total = unraw(&stored.total_sum, &agg_path)?;
     agg.sums.cash = unraw(&stored.cash_sum, &agg_path)?;
     agg.sums.lost_value = unraw(&stored.lost_value_sum, &agg_path)?;
+    // The exact sums of each trial's figures are those of totals.csv, so
+    // the mean (from the sums) and the spread (from the trials) of the
+    // merged summary describe the same trials.
+    for (name, values, sums) in [
+        ("total", &totals, &agg.sums.total),
+        ("cash", &cash, &agg.sums.cash),
+        ("lost_value", &lost_value, &agg.sums.lost_value),
+    ] {
+        for (s, sum) in sums.iter().enumerate() {
+            let mut again = ExactSum::default();
+            values
+                .iter()
+                .skip(s)
+                .step_by(n_s)
+                .for_each(|x| again.add(*x));
+            if again != *sum {
+                bail!(
+                    "{}: the sum of `{name}` of {} is not that of {} (one of them was changed)",
+                    agg_path.display(),
+                    strategies[s],
+                    totals_path.display()
+                );
+            }
+        }
+    }
     let invalid = |e| anyhow::anyhow!("{}: {e}", dir.display());
     Ok(Results {
         plan,
@@ -249,7 +483,57 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String
     check_same_run(&shards)?;
     shards.sort_by_key(|(_, m)| m.shard.map_or(0, |s| s.index));
     check_complete(&shards)?;
+    check_ranges(&shards)?;
+    for (d, m) in &shards {
+        m.verify_files(d, &SHARD_READS, &rerun(m))
+            .map_err(|e| format!("{e:#}"))?;
+    }
     Ok(shards)
+}
+
+/// The files [`read_shard`] and merge read.
+const SHARD_READS: [&str; 5] = [
+    "scenario.toml",
+    "totals.csv",
+    "inputs.csv",
+    "aggregates.json",
+    "trials.csv",
+];
+
+/// How a message refusing a damaged shard ends.
+fn rerun(m: &Manifest) -> String {
+    let (i, n) = m.shard.map_or((0, 0), |s| (s.index, s.count));
+    format!("re-run that shard (`tcosim run SCENARIO --shard {i}/{n}` with the run's options)")
+}
+
+/// The shards' trials (sorted by index) follow each other from trial 0 and
+/// add up to the run's.
+fn check_ranges(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
+    let mut next = 0u64;
+    for (d, m) in shards {
+        let Some(s) = m.shard else { continue };
+        if s.first_trial != next || s.trials == 0 {
+            return Err(format!(
+                "{}: shard {}/{} holds trials {} to {}, but the shards before it end at trial {next}; re-run the shards",
+                d.join("manifest.json").display(),
+                s.index,
+                s.count,
+                s.first_trial,
+                s.first_trial as u128 + s.trials as u128
+            ));
+        }
+        next = next.saturating_add(s.trials);
+    }
+    if let Some((d, m)) = shards.first()
+        && next != m.trials
+    {
+        return Err(format!(
+            "{}: the shards hold {next} trials, the manifests say the run has {}; re-run the shards",
+            d.join("manifest.json").display(),
+            m.trials
+        ));
+    }
+    Ok(())
 }
 
 /// Each directory's manifest, refusing whole runs.
@@ -260,6 +544,8 @@ fn read_manifests(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, String> 
         let m = Manifest::read_any(&path)
             .map_err(|e| format!("{}: not a shard directory: {e:#}", d.display()))?;
         m.check_layout(&path).map_err(|e| format!("{e:#}"))?;
+        m.check_seal(&path, &rerun(&m))
+            .map_err(|e| format!("{e:#}"))?;
         if m.shard.is_none() {
             return Err(format!(
                 "{} is a whole run, not a shard; make shards with `tcosim run SCENARIO --shard I/N`",
@@ -333,12 +619,25 @@ fn check_complete(shards: &[(PathBuf, Manifest)]) -> Result<(), String> {
             ));
         }
     }
+    if let Some((d, m)) = shards
+        .iter()
+        .find(|(_, m)| m.shard.is_none_or(|s| s.index == 0 || s.index > n))
+    {
+        return Err(format!(
+            "{}: shard {} of {n} is not a shard number from 1 to {n}",
+            d.join("manifest.json").display(),
+            m.shard.map_or(0, |s| s.index)
+        ));
+    }
+    // At most ten listed, found within the first shards + 10 numbers
+    // whatever the count says.
     let missing: Vec<String> = (1..=n)
         .filter(|i| {
             !shards
                 .iter()
                 .any(|(_, m)| m.shard.map(|s| s.index) == Some(*i))
         })
+        .take(10)
         .map(|i| format!("{i}/{n}"))
         .collect();
     if !missing.is_empty() {
