@@ -22,6 +22,8 @@ fn summary(name: &str, p10: f64, p50: f64, p90: f64, mean: f64, prob: f64) -> Su
         min: p10,
         max: p90,
         prob_cheapest: prob,
+        prob_strictly_cheapest: prob,
+        prob_tied_cheapest: 0.0,
         mean_categories: crate::model::Costs::default(),
         cash: Default::default(),
         lost_value: Default::default(),
