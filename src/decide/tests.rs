@@ -257,8 +257,8 @@ fn ties_in_p_cheapest_are_split_and_said() {
             "Freelance has the lowest median total, $44.7k over 36 months, and the lowest mean, $55.1k; \
              trial by trial it costs less than Freelance, then hire in 28.3% of trials, the same in 63.0% and more in 8.7%, \
              saving $13.9k on average (95% interval $13.3k to $14.4k).",
-            "P(cheapest) splits each tie between the tied: Freelance is cheapest alone in 28.0% of trials and tied for cheapest in 59.8%; \
-             Freelance, then hire is cheapest alone in 5.6% and tied for cheapest in 59.8%.",
+            "P(cheapest) splits each tie for cheapest between the tied: Freelance is cheapest alone in 28.0% of trials, tied in 59.8%; \
+             Freelance, then hire is cheapest alone in 5.6%, tied in 59.8%.",
         ]
     );
     // The pair is read from (0, 1) or mirrored from it.
@@ -310,8 +310,8 @@ fn cash_and_total_leaders_differ() {
     ));
     assert_eq!(
         v.last().unwrap(),
-        "Counting cash alone (what each strategy pays, without lost value), Freelance pays least: \
-         a median of $876.3k against $1.06M for Retainer, which loses less value (mean $1.72M against $2.73M)."
+        "By cash alone (what each strategy pays, without lost value), Freelance pays least: \
+         median $876.3k against $1.06M for Retainer, which loses less value (mean $1.72M against $2.73M)."
     );
     // The same leader for both: no cash sentence.
     sm[0].cash.p50 = 800e3;

@@ -437,7 +437,7 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
     if twins[c] != twins[a] && sm[c].cash.p50 < sa.cash.p50 {
         let (sc, nc) = (&sm[c], sm[c].strategy.as_str());
         out.push(format!(
-            "Counting cash alone (what each strategy pays, without lost value), {nc} pays least: a median of {} against {} for {na}{}.",
+            "By cash alone (what each strategy pays, without lost value), {nc} pays least: median {} against {} for {na}{}.",
             short_money(sc.cash.p50),
             short_money(sa.cash.p50),
             if sa.lost_value.mean < sc.lost_value.mean {
@@ -457,7 +457,7 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
         .enumerate()
         .map(|(k, i)| {
             format!(
-                "{} is cheapest alone in {}{} and tied for cheapest in {}",
+                "{} is cheapest alone in {}{}, tied in {}",
                 sm[i].strategy,
                 percent(sm[i].prob_strictly_cheapest),
                 if k == 0 { " of trials" } else { "" },
@@ -467,7 +467,7 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
         .collect();
     if !tied.is_empty() {
         out.push(format!(
-            "P(cheapest) splits each tie between the tied: {}.",
+            "P(cheapest) splits each tie for cheapest between the tied: {}.",
             tied.join("; ")
         ));
     }
