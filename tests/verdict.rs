@@ -225,6 +225,9 @@ fn one_trial_is_not_precise() {
         assert!(!stdout.contains(wrong), "the terminal says `{wrong}`");
     }
     assert!(html.contains("cannot be estimated at all"));
+    // Nor are inputs ranked by the rank correlations of one trial.
+    assert!(html.contains("With only 1 trial the rank correlations"));
+    assert!(!html.contains("The three inputs that most decide"));
 }
 
 #[test]

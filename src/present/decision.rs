@@ -87,6 +87,15 @@ pub fn how_sure(data: &RunData) -> Option<String> {
 pub fn what_would_change(data: &RunData) -> Option<String> {
     let (a, b) = leaders(data)?;
     let (target, rows) = data.difference_drivers()?;
+    if data.trials < verdict::MIN_TRIALS {
+        return Some(format!(
+            "<p>With only {} trial{} the rank correlations of the inputs with the difference are noise: \
+             run at least {} trials to see which inputs decide the choice.</p>\n",
+            data.trials,
+            if data.trials == 1 { "" } else { "s" },
+            verdict::MIN_TRIALS
+        ));
+    }
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = format!(
         "<p>{}</p>\n<ol>\n",
