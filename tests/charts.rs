@@ -398,20 +398,27 @@ fn report_has_every_chart_the_summary_and_nothing_external() {
         for input in &run.data.scenario.inputs {
             assert!(html.contains(&escape(&input.key)), "{}", input.key);
         }
-        // The headline names the strategy with the lowest median.
+        // The headline (the verdict) names the strategy with the lowest
+        // median, with its median.
         let best = run
             .data
             .summary
             .iter()
             .min_by(|a, b| a.p50.total_cmp(&b.p50))
             .unwrap();
-        let headline = html.split("class=\"headline\">").nth(1).unwrap();
-        assert!(
-            headline.starts_with(&escape(&best.strategy)),
-            "{}: {}",
-            run.stem,
-            &headline[..80]
-        );
+        let headline = html
+            .split("class=\"headline\">")
+            .nth(1)
+            .unwrap()
+            .split("</div>")
+            .next()
+            .unwrap();
+        for needle in [
+            escape(&best.strategy),
+            escape(&tcosim::decide::format::short_money(best.p50)),
+        ] {
+            assert!(headline.contains(&needle), "{}: {headline}", run.stem);
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use common::{
 /// The shipped scenarios, by file stem.
 const SHIPPED: [&str; 3] = ["default", "proof-of-concept", "core-product"];
 
-const SUMMARY_HEADER: &str = "strategy,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished,mean_cash,p10_cash,p50_cash,p90_cash,p_cheapest_cash,mean_lost_value,p10_lost_value,p50_lost_value,p90_lost_value,p_least_lost_value";
+const SUMMARY_HEADER: &str = "strategy,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished,mean_cash,p10_cash,p50_cash,p90_cash,p_cheapest_cash,mean_lost_value,p10_lost_value,p50_lost_value,p90_lost_value,p_least_lost_value,p_strictly_cheapest,p_tied_cheapest";
 const TRIALS_HEADER: &str = "trial,strategy,total,cash,lost_value,build,roadmap,maintenance,remediation,rework,context,idle,hiring,degradation,delay,unfinished,launch_month,retired,months_degraded,handovers,hires,engagements,context_lost";
 const MONTHLY_HEADER: &str = "strategy,month,mean,p10,p50,p90";
 
@@ -145,6 +145,13 @@ fn check_summary(dir: &Path, strategies: &[String], trials: u64) -> Csv {
             &format!("{who}: mean_* add up to mean"),
         );
         p_cheapest += s.num(r, "prob_cheapest");
+        // P(cheapest) counts the trials won alone and a share of those tied.
+        let (strictly, tied) = (s.num(r, "p_strictly_cheapest"), s.num(r, "p_tied_cheapest"));
+        let p = s.num(r, "prob_cheapest");
+        assert!(
+            strictly <= p + 1e-6 && p <= strictly + tied / 2.0 + 1e-6,
+            "{who}: prob_cheapest {p} outside strictly {strictly} + tied {tied} / 2"
+        );
         for part in ["cash", "lost_value"] {
             let q = ["p10", "p50", "p90"].map(|p| s.num(r, &format!("{p}_{part}")));
             assert!(

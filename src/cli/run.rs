@@ -111,6 +111,7 @@ fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
             present::terminal::summary_table(&done.summaries, done.include_business_impact)
         );
         println!();
+        println!("{}", present::terminal::verdict(&done.dir));
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {
         let settled = crate::stats::analysis::cheapest_settled(&r.totals);

@@ -49,84 +49,469 @@ pub fn spread_ratio(s: &Summary) -> String {
     }
 }
 
-/// The headline: which strategy has the lowest median TCO over `horizon`
-/// months and by how much. `summaries` must not be empty.
-pub fn headline(summaries: &[Summary], horizon: u32) -> String {
-    let ranking = Ranking::of(summaries);
-    let places = ranking.places();
-    let b = &summaries[places[0].strategy];
-    let Some(second) = places.get(1) else {
-        return format!(
-            "{} has a median total cost of {} over {horizon} months.",
-            b.strategy,
-            short_money(b.p50)
-        );
+/// Below this many trials the verdict ranks nothing: it says the run is
+/// too small and what its lowest median was. With fewer than 100 trials a
+/// P10 or P90 rests on a handful of trials, P(cheapest) moves by several
+/// points with each trial, and the normal 95% intervals of comparison.csv
+/// and precision.csv are not to be trusted.
+pub const MIN_TRIALS: u64 = 100;
+
+/// Two strategies are "close" only when the paired analysis says so: the
+/// 95% interval of their mean difference includes zero and the shares of
+/// trials each one wins differ by at most this much (60/40 at most, without
+/// ties). A gap that is small next to the spread of outcomes is not
+/// enough: in the same trials one may still win almost every time.
+pub const CLOSE_SHARE_GAP: f64 = 0.2;
+
+/// A strategy that ties for the cheapest in at least this share of trials
+/// has its P(cheapest) explained (alone and tied) in the verdict.
+pub const TIED_SHARE_SHOWN: f64 = 0.05;
+
+/// What a verdict is decided from: plain statistics of one run, as its
+/// files hold them (summary.csv, comparison.csv, the manifest and the
+/// scenario), so the terminal and the report, which both read the files,
+/// state the same sentences.
+#[derive(Debug, Clone)]
+pub struct Evidence<'a> {
+    /// Every strategy's summary, in scenario order.
+    pub summaries: &'a [Summary],
+    /// Trial-by-trial comparisons: (A, B, A − B) for ordered pairs of
+    /// strategies. A pair found in neither order is not compared.
+    pub pairs: Vec<(usize, usize, PairDifference)>,
+    /// Trials of the run.
+    pub trials: u64,
+    /// Horizon in months.
+    pub horizon: u32,
+    /// The target launch month (counted from 0; its median if it varies),
+    /// when known.
+    pub target_launch_month: Option<f64>,
+}
+
+impl Evidence<'_> {
+    /// A − B, from the pair (A, B) or mirrored from (B, A).
+    pub fn pair(&self, a: usize, b: usize) -> Option<PairDifference> {
+        if let Some((_, _, d)) = self.pairs.iter().find(|(x, y, _)| (*x, *y) == (a, b)) {
+            return Some(*d);
+        }
+        let (_, _, d) = self.pairs.iter().find(|(x, y, _)| (*x, *y) == (b, a))?;
+        Some(PairDifference {
+            mean: -d.mean,
+            ci_low: -d.ci_high,
+            ci_high: -d.ci_low,
+            p50: -d.p50,
+            prob_a_cheaper: d.prob_b_cheaper(),
+            prob_tie: d.prob_tie,
+        })
+    }
+
+    /// Whether A and B cost the same in every trial (P(tie) is 1 as
+    /// comparison.csv writes it, to six decimals, and the mean difference is
+    /// zero).
+    pub fn identical(&self, a: usize, b: usize) -> bool {
+        a == b
+            || self
+                .pair(a, b)
+                .is_some_and(|d| d.prob_tie >= 1.0 && d.mean == 0.0)
+    }
+
+    /// For every strategy, the first strategy (scenario order) that costs
+    /// the same in every trial: itself when none before it does.
+    pub fn twins(&self) -> Vec<usize> {
+        let n = self.summaries.len();
+        (0..n)
+            .map(|i| (0..=i).find(|&j| self.identical(j, i)).unwrap_or(i))
+            .collect()
+    }
+}
+
+impl PairDifference {
+    /// Share of trials in which B is cheaper: what is left of A cheaper and
+    /// tied.
+    pub fn prob_b_cheaper(&self) -> f64 {
+        (1.0 - self.prob_a_cheaper - self.prob_tie).max(0.0)
+    }
+
+    /// Whether the 95% interval of the mean difference excludes zero.
+    pub fn separated(&self) -> bool {
+        self.ci_high < 0.0 || self.ci_low > 0.0
+    }
+
+    /// Whether the two are close: the interval includes zero and neither
+    /// wins in more than [`CLOSE_SHARE_GAP`] more of the trials than the
+    /// other.
+    pub fn close(&self) -> bool {
+        !self.separated() && (self.prob_a_cheaper - self.prob_b_cheaper()).abs() <= CLOSE_SHARE_GAP
+    }
+}
+
+/// Names joined with commas and a final "and".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "costs less than B in p% of trials[, the same in t% and more in q%]":
+/// the shares of the subject against `other`, ties shown when they show.
+fn head_to_head(other: &str, wins: f64, tie: f64, losses: f64) -> String {
+    let usually = if wins > 0.5 { "usually " } else { "" };
+    if percent(tie) == percent(0.0) {
+        format!(
+            "{usually}costs less than {other} ({} of trials)",
+            percent(wins)
+        )
+    } else {
+        format!(
+            "costs less than {other} in {} of trials, the same in {} and more in {}",
+            percent(wins),
+            percent(tie),
+            percent(losses)
+        )
+    }
+}
+
+/// "$x on average (95% interval $lo to $hi[, which includes zero])": the
+/// subject's saving against the other, from the difference subject − other.
+fn saving(d: &PairDifference) -> String {
+    format!(
+        "{} on average (95% interval {} to {}{})",
+        short_money(-d.mean),
+        short_money(-d.ci_high),
+        short_money(-d.ci_low),
+        if d.separated() {
+            ""
+        } else {
+            ", which includes zero"
+        }
+    )
+}
+
+/// The two strategies the verdict compares: the one with the lowest median
+/// (the one ranking, [`Ranking`]) and its challenger, the first of these
+/// that does not cost the same as it in every trial: the one with the
+/// lowest mean, the one most often cheapest, the next by median. `None`
+/// without two strategies that differ.
+pub fn contenders(e: &Evidence<'_>) -> Option<(usize, usize)> {
+    let sm = e.summaries;
+    let ranking = Ranking::of(sm);
+    let a = ranking.best()?;
+    let twins = e.twins();
+    let second = ranking
+        .places()
+        .iter()
+        .map(|p| p.strategy)
+        .find(|&i| twins[i] != twins[a])?;
+    let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
+    let shares: Vec<f64> = sm.iter().map(|s| s.prob_cheapest).collect();
+    let b = [lowest_first(&means)[0], highest_first(&shares)[0], second]
+        .into_iter()
+        .find(|&i| twins[i] != twins[a])
+        .unwrap_or(second);
+    Some((a, b))
+}
+
+/// The verdict: a few sentences, consistent with every figure beside them,
+/// that the terminal prints after its table and the report sets as its
+/// headline (both from this function).
+///
+/// What it says, in order, each only when it applies:
+/// * the run is too small to rank anything (fewer than [`MIN_TRIALS`]):
+///   then that, and the lowest median of these trials, and nothing more;
+/// * the horizon ends before the target launch;
+/// * strategies that cost the same in every trial;
+/// * who costs less: the [`contenders`], trial by trial: the share of trials each wins, the saving
+///   on average with its interval, and where the median and the
+///   head-to-head disagree, both, reconciled; "close" only when
+///   [`PairDifference::close`];
+/// * the tail: when the one that usually costs more has the lower P90;
+/// * cash: when another strategy's median cash is below that of the lowest
+///   median total;
+/// * ties: how P(cheapest) splits for strategies often tied for cheapest.
+pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
+    let sm = e.summaries;
+    let mut out = Vec::new();
+    let Some(a) = Ranking::of(sm).best() else {
+        return out;
     };
-    let s = &summaries[second.strategy];
-    let gap = s.p50 - b.p50;
-    let rel = if s.p50 > 0.0 { gap / s.p50 } else { 0.0 };
-    let mut out = format!(
-        "{} has the lowest median total cost: {} over {horizon} months, {} ({}) below {} at {}.",
-        b.strategy,
-        short_money(b.p50),
-        short_money(gap),
-        percent(rel),
-        s.strategy,
-        short_money(s.p50)
-    );
-    let spread = (b.p90 - b.p10).min(s.p90 - s.p10);
-    if spread > 0.0 && gap < 0.1 * spread {
-        out.push_str(" The gap is small next to the spread of outcomes: treat the two as close.");
+    let medians: Vec<f64> = sm.iter().map(|s| s.p50).collect();
+    let at_lowest: Vec<&str> = (0..sm.len())
+        .filter(|&i| medians[i] == medians[a])
+        .map(|i| sm[i].strategy.as_str())
+        .collect();
+    if e.trials < MIN_TRIALS {
+        out.push(if e.trials <= 1 {
+            format!(
+                "One trial is a single simulated outcome, not a distribution: no spread, share or interval can be estimated from it, \
+                 and it ranks nothing (this verdict needs at least {MIN_TRIALS} trials; run with --trials 10000)."
+            )
+        } else {
+            format!(
+                "Only {} trials: too few to rank the strategies or to trust the spreads, shares and 95% intervals estimated from them \
+                 (this verdict needs at least {MIN_TRIALS}; run with --trials 10000).",
+                e.trials
+            )
+        });
+        let who = if e.trials <= 1 {
+            "In that trial"
+        } else {
+            "In these trials"
+        };
+        out.push(if at_lowest.len() > 1 {
+            format!(
+                "{who}, {} tie for the lowest {}total, {}.",
+                and_list(&at_lowest),
+                if e.trials <= 1 { "" } else { "median " },
+                short_money(medians[a])
+            )
+        } else {
+            format!(
+                "{who}, {} has the lowest {}total, {}.",
+                sm[a].strategy,
+                if e.trials <= 1 { "" } else { "median " },
+                short_money(medians[a])
+            )
+        });
+        return out;
+    }
+    if let Some(t) = e.target_launch_month.filter(|t| *t >= f64::from(e.horizon)) {
+        out.push(format!(
+            "The {}-month horizon ends before the target launch (month {}, counted from 0): these totals are the cost of building, \
+             not of running the product; set simulation.horizon_months past the launch to compare the strategies.",
+            e.horizon,
+            super::format::swept_value(t)
+        ));
+    }
+    let twins = e.twins();
+    for first in 0..sm.len() {
+        let group: Vec<&str> = (0..sm.len())
+            .filter(|&i| twins[i] == first)
+            .map(|i| sm[i].strategy.as_str())
+            .collect();
+        if group.len() > 1 {
+            out.push(format!(
+                "{} cost the same in every trial: over this horizon they act as one strategy.",
+                and_list(&group)
+            ));
+        }
+    }
+    let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
+    let Some((_, b)) = contenders(e) else {
+        out.push(if sm.len() == 1 {
+            format!(
+                "{} has a median total cost of {} over {} months.",
+                sm[a].strategy,
+                short_money(sm[a].p50),
+                e.horizon
+            )
+        } else {
+            format!(
+                "Every strategy costs the same in every trial: a median total of {} over {} months.",
+                short_money(sm[a].p50),
+                e.horizon
+            )
+        });
+        return out;
+    };
+    let (sa, sb) = (&sm[a], &sm[b]);
+    let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
+    let Some(d) = e.pair(a, b) else {
+        out.push(format!(
+            "{na} has the lowest median total, {} over {} months ({nb}: {}); without comparison.csv the two cannot be compared trial by trial.",
+            short_money(sa.p50),
+            e.horizon,
+            short_money(sb.p50)
+        ));
+        return out;
+    };
+    let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
+    let lowest_mean = lowest_first(&means)[0];
+    // The strategy that wins more head-to-heads (A when even), and the
+    // difference winner − loser.
+    let (w, l, dw) = if pa >= pb {
+        (a, b, d)
+    } else {
+        (b, a, e.pair(b, a).unwrap_or(d))
+    };
+    let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
+    let (win, lose) = (dw.prob_a_cheaper, dw.prob_b_cheaper());
+    out.push(if d.close() {
+        format!(
+            "{na} and {nb} are close: trial by trial {na} costs less in {} of trials and {nb} in {}{}, and the mean difference \
+             ({na} − {nb}: {}, 95% interval {} to {}) includes zero. {na} has the lower median total, {} against {} over {} months.",
+            percent(pa),
+            percent(pb),
+            if percent(tie) == percent(0.0) {
+                String::new()
+            } else {
+                format!(" (the same in {})", percent(tie))
+            },
+            short_money(d.mean),
+            short_money(d.ci_low),
+            short_money(d.ci_high),
+            short_money(sa.p50),
+            short_money(sb.p50),
+            e.horizon
+        )
+    } else if w == a && dw.mean <= 0.0 {
+        format!(
+            "{na} has the lowest median total, {} over {} months{}; trial by trial it {}, saving {}.",
+            short_money(sa.p50),
+            e.horizon,
+            if lowest_mean == a {
+                format!(", and the lowest mean, {}", short_money(sa.mean))
+            } else {
+                String::new()
+            },
+            head_to_head(nb, win, tie, lose),
+            saving(&dw)
+        )
+    } else if w == a {
+        format!(
+            "{na} has the lowest median total, {} over {} months, and trial by trial it {}; but {nb} costs less on average, \
+             by {} (95% interval {} to {}): when {na} costs more, it costs more by more than it saves when it wins.",
+            short_money(sa.p50),
+            e.horizon,
+            head_to_head(nb, win, tie, lose),
+            short_money(dw.mean),
+            short_money(dw.ci_low),
+            short_money(dw.ci_high)
+        )
+    } else {
+        // The challenger wins more head-to-heads than the median leader.
+        let by_mean = if dw.mean <= 0.0 {
+            format!(", saving {} in the median trial and {}", short_money(-dw.p50), saving(&dw))
+        } else {
+            format!(
+                " (by {} in the median trial), yet {nl} costs less on average, by {} (95% interval {} to {}): \
+                 {nw}'s losses are larger than its wins",
+                short_money(-dw.p50),
+                short_money(dw.mean),
+                short_money(dw.ci_low),
+                short_money(dw.ci_high)
+            )
+        };
+        format!(
+            "{} {nw}: trial by trial it costs less than {nl} in {} of trials{}{by_mean}. {nl} has the lower median total ({} against {} \
+             over {} months), but medians compare the two distributions, not the same trials.",
+            if win > 0.5 { "Usually" } else { "More often" },
+            percent(win),
+            if percent(tie) == percent(0.0) {
+                String::new()
+            } else {
+                format!(" (the same in {})", percent(tie))
+            },
+            short_money(sm[l].p50),
+            short_money(sm[w].p50),
+            e.horizon
+        )
+    });
+    // Others that mostly cost the same as the leader.
+    for i in (0..sm.len()).filter(|&i| i != b && twins[i] != twins[a]) {
+        if let Some(t) = e.pair(a, i).map(|d| d.prob_tie).filter(|t| *t >= 0.5) {
+            out.push(format!(
+                "{} costs the same as {na} in {} of trials.",
+                sm[i].strategy,
+                percent(t)
+            ));
+        }
+    }
+    // The tail: the one that usually costs more, if its P90 is lower.
+    if sm[l].p90 < sm[w].p90 && short_money(sm[w].p90 - sm[l].p90) != short_money(0.0) {
+        out.push(format!(
+            "{nl} {}but has the lighter tail: its P90 (exceeded in the costliest 10% of trials) is {} lower, {} against {}.",
+            if dw.p50 < 0.0 {
+                "costs more in a typical trial "
+            } else {
+                ""
+            },
+            short_money(sm[w].p90 - sm[l].p90),
+            short_money(sm[l].p90),
+            short_money(sm[w].p90)
+        ));
+    }
+    // Cash against total.
+    let cash_medians: Vec<f64> = sm.iter().map(|s| s.cash.p50).collect();
+    let c = lowest_first(&cash_medians)[0];
+    if twins[c] != twins[a] && sm[c].cash.p50 < sa.cash.p50 {
+        let (sc, nc) = (&sm[c], sm[c].strategy.as_str());
+        out.push(format!(
+            "By cash alone (what each strategy pays, without lost value), {nc} pays least: median {} against {} for {na}{}.",
+            short_money(sc.cash.p50),
+            short_money(sa.cash.p50),
+            if sa.lost_value.mean < sc.lost_value.mean {
+                format!(
+                    ", which loses less value (mean {} against {})",
+                    short_money(sa.lost_value.mean),
+                    short_money(sc.lost_value.mean)
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    // Ties in P(cheapest).
+    let tied: Vec<String> = (0..sm.len())
+        .filter(|&i| sm[i].prob_tied_cheapest >= TIED_SHARE_SHOWN)
+        .enumerate()
+        .map(|(k, i)| {
+            format!(
+                "{} is cheapest alone in {}{}, tied in {}",
+                sm[i].strategy,
+                percent(sm[i].prob_strictly_cheapest),
+                if k == 0 { " of trials" } else { "" },
+                percent(sm[i].prob_tied_cheapest)
+            )
+        })
+        .collect();
+    if !tied.is_empty() {
+        out.push(format!(
+            "P(cheapest) splits each tie for cheapest between the tied: {}.",
+            tied.join("; ")
+        ));
     }
     out
 }
 
-/// The verdict after the headline: the lowest mean where it differs from
-/// the lowest median, P(cheapest) of every strategy, the most and least
-/// predictable, and the heaviest tail. Empty with fewer than two
-/// strategies.
-pub fn verdict(sm: &[Summary]) -> Vec<String> {
+/// The report's points after the verdict: P(cheapest) of every strategy,
+/// the narrowest and widest range of outcomes, and the heaviest tail. Empty
+/// with fewer than two strategies or fewer than [`MIN_TRIALS`] trials (too
+/// few for shares, percentiles and tails to mean anything; the verdict
+/// says so).
+pub fn details(sm: &[Summary], trials: u64) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(best) = Ranking::of(sm).best().filter(|_| sm.len() >= 2) else {
+    if sm.len() < 2 || trials < MIN_TRIALS {
         return out;
-    };
-    let of = |f: fn(&Summary) -> f64| sm.iter().map(f).collect::<Vec<f64>>();
-    let by_mean = lowest_first(&of(|s| s.mean))[0];
-    if by_mean != best {
-        out.push(format!(
-            "By the mean, which weighs the costly tail more, {} is lowest at {} (against {} for {}).",
-            sm[by_mean].strategy,
-            short_money(sm[by_mean].mean),
-            short_money(sm[best].mean),
-            sm[best].strategy
-        ));
     }
+    let of = |f: fn(&Summary) -> f64| sm.iter().map(f).collect::<Vec<f64>>();
     let list: Vec<String> = highest_first(&of(|s| s.prob_cheapest))
         .into_iter()
         .map(|i| format!("{} in {}", sm[i].strategy, percent(sm[i].prob_cheapest)))
         .collect();
     out.push(format!(
-        "Cheapest in the same simulated world (every strategy faces the same project, drift and luck in a trial): {} of trials.",
+        "Cheapest in the same simulated world (every strategy faces the same project, drift and luck in a trial): {} of trials \
+         (a trial in which several tie for cheapest is shared between them).",
         list.join(", ")
     ));
     // Narrowest first; among equally wide, the last in scenario order is
-    // the least predictable.
+    // the widest.
     let spread = lowest_first(&of(|s| s.p90 - s.p10));
     let (narrow, wide) = (&sm[spread[0]], &sm[spread[spread.len() - 1]]);
-    out.push(format!(
-        "Most predictable: {}, whose middle 80% of outcomes (P10 to P90) spans {} (from {} to {}; P90 is {} P10). \
-         Least predictable: {}, spanning {} (from {} to {}; {}).",
-        narrow.strategy,
-        short_money(narrow.p90 - narrow.p10),
-        short_money(narrow.p10),
-        short_money(narrow.p90),
-        spread_ratio(narrow),
-        wide.strategy,
-        short_money(wide.p90 - wide.p10),
-        short_money(wide.p10),
-        short_money(wide.p90),
-        spread_ratio(wide)
-    ));
+    if wide.p90 - wide.p10 > narrow.p90 - narrow.p10 {
+        out.push(format!(
+            "Narrowest range of outcomes: {}, whose middle 80% (P10 to P90) spans {} (from {} to {}). \
+             Widest: {}, spanning {} (from {} to {}).",
+            narrow.strategy,
+            short_money(narrow.p90 - narrow.p10),
+            short_money(narrow.p10),
+            short_money(narrow.p90),
+            wide.strategy,
+            short_money(wide.p90 - wide.p10),
+            short_money(wide.p10),
+            short_money(wide.p90)
+        ));
+    }
     // The heaviest tail; among equal tails, the last in scenario order.
     let worst = &sm[*lowest_first(&of(|s| s.cvar95)).last().unwrap_or(&0)];
     out.push(format!(
@@ -234,38 +619,70 @@ pub fn trial_by_trial(a: &str, b: &str, d: &PairDifference) -> Vec<Span> {
 }
 
 /// The mean difference A − B with its interval, and what the interval
-/// says about A against B.
-pub fn mean_difference(a: &str, b: &str, d: &PairDifference) -> Vec<Span> {
-    let sure = if d.ci_high < 0.0 {
-        "so on average it is cheaper, beyond Monte Carlo noise"
-    } else if d.ci_low > 0.0 {
-        "so on average it is dearer, beyond Monte Carlo noise, even though its median is lower"
-    } else {
-        "an interval that includes zero: on average the two cannot be told apart at this number of trials"
-    };
-    vec![
+/// says about A against B (A has the lower median). With fewer than
+/// [`MIN_TRIALS`] trials the interval is not read as a conclusion, and a
+/// single trial has none.
+pub fn mean_difference(a: &str, b: &str, d: &PairDifference, trials: u64) -> Vec<Span> {
+    let lead = vec![
         text("Mean difference "),
         Span::Name(a.to_string()),
         text(" − "),
         Span::Name(b.to_string()),
-        text(format!(
+    ];
+    let tail = if trials <= 1 {
+        format!(
+            " in the one trial: {}; a single trial has no interval and cannot tell a difference from Monte Carlo noise.",
+            short_money(d.mean)
+        )
+    } else {
+        let sure = if trials < MIN_TRIALS {
+            format!(
+                "but with only {trials} trials this interval is too rough to tell a difference from Monte Carlo noise"
+            )
+        } else if d.ci_high < 0.0 {
+            "so on average it is cheaper, beyond Monte Carlo noise".to_string()
+        } else if d.ci_low > 0.0 {
+            "so on average it is dearer, beyond Monte Carlo noise, even though its median is lower"
+                .to_string()
+        } else {
+            "an interval that includes zero: on average the two cannot be told apart at this number of trials"
+                .to_string()
+        };
+        format!(
             ": {} (95% interval {} to {}), {sure}; median difference {}.",
             short_money(d.mean),
             short_money(d.ci_low),
             short_money(d.ci_high),
             short_money(d.p50)
-        )),
-    ]
+        )
+    };
+    let mut out = lead;
+    out.push(text(tail));
+    out
 }
 
 /// How precisely `trials` trials know every mean: `widest` is
-/// [`super::widest_relative_half_width`].
+/// [`super::widest_relative_half_width`]. One trial knows nothing of it,
+/// and below [`MIN_TRIALS`] the estimate is itself rough.
 pub fn precision_sentence(trials: u64, widest: f64) -> Vec<Span> {
-    vec![
-        text(format!(
+    let first = if trials <= 1 {
+        "With 1 trial the Monte Carlo error of the means cannot be estimated at all (a single outcome has no spread); \
+         precision.csv's standard errors of 0 mean \"unknown\", not \"exact\". "
+            .to_string()
+    } else if trials < MIN_TRIALS {
+        format!(
+            "With only {trials} trials every strategy's mean is known to within about ±{} (95%), and that figure is itself a rough estimate; \
+             precision.csv gives the standard error of each mean and of P10, P50 and P90. ",
+            percent(widest)
+        )
+    } else {
+        format!(
             "With {trials} trials every strategy's mean is known to within ±{} (95%); precision.csv gives the standard error of each mean and of P10, P50 and P90. ",
             percent(widest)
-        )),
+        )
+    };
+    vec![
+        text(first),
         Span::Code("tcosim run --precision 0.01".to_string()),
         text(" runs until every mean is within ±1%."),
     ]

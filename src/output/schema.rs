@@ -276,6 +276,9 @@ pub struct SummaryRecord {
     pub p90_lost_value: Money,
     /// Share of trials in which this strategy loses the least value.
     pub p_least_lost_value: Prob,
+    // How prob_cheapest splits: trials won alone, trials tied for the lowest.
+    pub p_strictly_cheapest: Prob,
+    pub p_tied_cheapest: Prob,
 }
 
 impl CsvFile for SummaryRecord {
@@ -318,6 +321,8 @@ impl CsvFile for SummaryRecord {
         "p50_lost_value",
         "p90_lost_value",
         "p_least_lost_value",
+        "p_strictly_cheapest",
+        "p_tied_cheapest",
     ];
 }
 
@@ -362,6 +367,8 @@ impl From<&Summary> for SummaryRecord {
             p50_lost_value: Money(s.lost_value.p50),
             p90_lost_value: Money(s.lost_value.p90),
             p_least_lost_value: Prob(s.lost_value.prob_lowest),
+            p_strictly_cheapest: Prob(s.prob_strictly_cheapest),
+            p_tied_cheapest: Prob(s.prob_tied_cheapest),
         }
     }
 }
@@ -400,6 +407,8 @@ impl From<SummaryRecord> for Summary {
             min: r.min.0,
             max: r.max.0,
             prob_cheapest: r.prob_cheapest.0,
+            prob_strictly_cheapest: r.p_strictly_cheapest.0,
+            prob_tied_cheapest: r.p_tied_cheapest.0,
             mean_categories,
             cash: Brief {
                 mean: r.mean_cash.0,
@@ -770,6 +779,8 @@ mod tests {
             min: 0.0,
             max: 0.0,
             prob_cheapest: 0.0,
+            prob_strictly_cheapest: 0.0,
+            prob_tied_cheapest: 0.0,
             mean_categories: crate::model::Costs::default(),
             cash: Brief::default(),
             lost_value: Brief::default(),

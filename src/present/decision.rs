@@ -8,14 +8,36 @@
 
 use std::fmt::Write as _;
 
-use crate::decide::verdict::{self, Span};
+use crate::decide::verdict::{self, Evidence, Span};
 use crate::decide::{Ranking, widest_relative_half_width};
 use crate::output::rundata::RunData;
 use crate::present::html::escape;
 
-/// The two strategies with the lowest median TCO (ties by scenario order).
+/// The two strategies with the lowest median TCO (ties by scenario order):
+/// the pair whose difference sensitivity.csv explains.
 pub fn leaders(data: &RunData) -> Option<(usize, usize)> {
     Ranking::of(&data.summary).leaders()
+}
+
+/// What the verdict is decided from, as the run's files hold it.
+pub fn evidence(data: &RunData) -> Evidence<'_> {
+    Evidence {
+        summaries: &data.summary,
+        pairs: data
+            .comparisons
+            .iter()
+            .map(|c| (c.a, c.b, c.diff))
+            .collect(),
+        trials: data.trials,
+        horizon: data.horizon,
+        target_launch_month: Some(data.target_launch_month()),
+    }
+}
+
+/// The verdict's sentences (not escaped): the report's headline and what
+/// the terminal prints after its table.
+pub fn verdict(data: &RunData) -> Vec<String> {
+    verdict::verdict(&evidence(data))
 }
 
 /// A sentence in HTML: the program's words as they are, names escaped,
@@ -32,17 +54,17 @@ fn html(spans: &[Span]) -> String {
         .collect()
 }
 
-/// "How sure": the leaders compared trial by trial, and the precision of
-/// the estimates.
+/// "How sure": the verdict's two strategies compared trial by trial, and
+/// the precision of the estimates.
 pub fn how_sure(data: &RunData) -> Option<String> {
-    let (a, b) = leaders(data)?;
+    let (a, b) = verdict::contenders(&evidence(data))?;
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = String::from("<ul>\n");
     if let Some(c) = data.comparison(a, b) {
         let d = c.diff;
         for sentence in [
             verdict::trial_by_trial(na, nb, &d),
-            verdict::mean_difference(na, nb, &d),
+            verdict::mean_difference(na, nb, &d, data.trials),
         ] {
             let _ = writeln!(out, "<li>{}</li>", html(&sentence));
         }
@@ -65,6 +87,15 @@ pub fn how_sure(data: &RunData) -> Option<String> {
 pub fn what_would_change(data: &RunData) -> Option<String> {
     let (a, b) = leaders(data)?;
     let (target, rows) = data.difference_drivers()?;
+    if data.trials < verdict::MIN_TRIALS {
+        return Some(format!(
+            "<p>With only {} trial{} the rank correlations of the inputs with the difference are noise: \
+             run at least {} trials to see which inputs decide the choice.</p>\n",
+            data.trials,
+            if data.trials == 1 { "" } else { "s" },
+            verdict::MIN_TRIALS
+        ));
+    }
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
     let mut out = format!(
         "<p>{}</p>\n<ol>\n",

@@ -48,8 +48,9 @@ h3 { font-size: 17px; margin: 24px 0 8px; }
 p { margin: 8px 0; }
 .lede { font-size: 18px; color: var(--muted); margin: 0 0 4px; }
 .meta { color: var(--muted); font-size: 14px; }
-.headline { margin: 24px 0 8px; padding: 16px 20px; background: var(--soft);
-  border-left: 5px solid var(--accent); font-size: 19px; }
+.headline { margin: 24px 0 8px; padding: 12px 20px; background: var(--soft);
+  border-left: 5px solid var(--accent); font-size: 18px; }
+.headline p { margin: 6px 0; }
 ul.verdict { padding-left: 22px; }
 ul.verdict li { margin: 6px 0; }
 ul.verdict ul { padding-left: 20px; margin: 4px 0; }
@@ -145,16 +146,15 @@ fn extra_sections(out: &mut String, extra: &[(String, String)]) {
     }
 }
 
-/// The headline: which strategy has the lowest median TCO and by how much
-/// (not escaped); see [`verdict::headline`].
-pub fn headline(data: &RunData) -> String {
-    verdict::headline(&data.summary, data.horizon)
+/// The verdict (not escaped), the report's headline: the same sentences
+/// the terminal prints after its table; see [`verdict::verdict`].
+pub fn headline(data: &RunData) -> Vec<String> {
+    crate::present::decision::verdict(data)
 }
 
-/// The verdict in plain sentences (not escaped), after the headline; see
-/// [`verdict::verdict`].
+/// The points after the headline (not escaped); see [`verdict::details`].
 pub fn verdict(data: &RunData) -> Vec<String> {
-    verdict::verdict(&data.summary)
+    verdict::details(&data.summary, data.trials)
 }
 
 /// Where the median cumulative costs cross for good, in order of month (not
@@ -197,7 +197,8 @@ fn summary_table(out: &mut String, data: &RunData) {
     );
     out.push_str(
         "<p class=\"muted\">Total cost of ownership over the horizon. Median (P50), P10, P90: 50%, 10%, 90% of trials cost at most this. \
-         P(cheapest): share of trials in which the strategy's total is the lowest. CVaR95: mean total of the costliest 5% of trials. \
+         P(cheapest): share of trials in which the strategy's total is the lowest, a trial in which several tie for the lowest shared between them \
+         (summary.csv's p_strictly_cheapest and p_tied_cheapest count the trials won alone and tied). CVaR95: mean total of the costliest 5% of trials. \
          The spreads (P90 − P10, P90 / P10) are those of the total.</p>\n",
     );
 }
@@ -287,12 +288,17 @@ pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<Strin
         data.horizon,
         data.seed
     );
-    let _ = writeln!(out, "<p class=\"headline\">{}</p>", escape(&headline(data)));
+    out.push_str("<div class=\"headline\">");
+    for sentence in headline(data) {
+        let _ = write!(out, "<p>{}</p>", escape(&sentence));
+    }
+    out.push_str("</div>\n");
     out.push_str("<ul class=\"verdict\">\n");
     for v in verdict(data) {
         let _ = writeln!(out, "<li>{}</li>", escape(&v));
     }
-    if data.strategies.len() > 1 {
+    // With too few trials the verdict ranks nothing, month by month either.
+    if data.strategies.len() > 1 && data.trials >= verdict::MIN_TRIALS {
         let cross = crossings(data);
         if cross.is_empty() {
             let _ = writeln!(out, "<li>{}</li>", escape(verdict::NO_CROSSING));

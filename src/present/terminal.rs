@@ -1,10 +1,15 @@
-//! The summary table printed after a run.
+//! The summary table printed after a run, and the verdict under it.
 //!
-//! It fits in 80 columns for strategy names of up to 22 characters:
+//! The table fits in 80 columns for strategy names of up to 22 characters:
 //! two header lines (the statistic, then the figure) over one line per
-//! strategy, then the plain definitions of cash and lost value.
+//! strategy, then the plain definitions of cash and lost value. The
+//! verdict is read back from the run directory's files, as the report's
+//! is, so the two state the same sentences.
+
+use std::path::Path;
 
 use crate::decide::format::{percent, short_money};
+use crate::output::rundata::RunData;
 use crate::present::cash_definition;
 use crate::stats::Summary;
 
@@ -81,6 +86,36 @@ pub fn summary_table(rows: &[Summary], include_business_impact: bool) -> String 
     out.push('\n');
     for sentence in cash_definition(include_business_impact) {
         out.push_str(&wrap(sentence, TEXT_WIDTH));
+    }
+    out
+}
+
+/// The verdict of the run in `dir`, one wrapped paragraph per sentence
+/// after "Verdict:", then where to read the report (when the run wrote one).
+/// The sentences are the report's headline ([`super::decision::verdict`]),
+/// from the same files.
+pub fn verdict(dir: &Path) -> String {
+    // The verdict reads summary.csv, comparison.csv, the manifest and the
+    // scenario; an empty list of totals spares reading trials.csv.
+    let sentences = match RunData::load(dir, Some(Vec::new())) {
+        Ok(data) => super::decision::verdict(&data),
+        Err(e) => vec![format!("No verdict: {e:#}")],
+    };
+    let mut out = String::new();
+    for (i, s) in sentences.iter().enumerate() {
+        let lead = if i == 0 { "Verdict: " } else { "" };
+        out.push_str(&wrap(&format!("{lead}{s}"), TEXT_WIDTH));
+    }
+    let report = dir.join("report.html");
+    if report.is_file() {
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!(
+                "Open {} for the charts, how sure this is and what would change it.",
+                report.display()
+            ),
+            TEXT_WIDTH,
+        ));
     }
     out
 }

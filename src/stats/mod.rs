@@ -6,6 +6,7 @@
 pub mod aggregates;
 pub mod analysis;
 pub mod exact;
+pub mod paired;
 pub mod ranking;
 pub mod sketch;
 pub mod totals;
@@ -78,6 +79,10 @@ pub struct Summary {
     pub max: f64,
     /// Share of trials in which this strategy is cheapest (ties split).
     pub prob_cheapest: f64,
+    /// Share of trials in which it alone is cheapest.
+    pub prob_strictly_cheapest: f64,
+    /// Share of trials in which it ties with another for the cheapest.
+    pub prob_tied_cheapest: f64,
     /// Mean cost per category.
     pub mean_categories: Costs,
     /// What the strategy pays (every category but degradation and delay).
@@ -129,6 +134,7 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
     let cheapest = prob_cheapest(r);
+    let split = paired::cheapest_split(r);
     let sums = &agg.sums;
     let cash = Brief::of_each(t.cash, &sums.cash);
     let lost_value = Brief::of_each(t.lost_value, &sums.lost_value);
@@ -164,6 +170,8 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
                 min: v[0],
                 max: v[n - 1],
                 prob_cheapest: cheapest[s],
+                prob_strictly_cheapest: split[s].strictly,
+                prob_tied_cheapest: split[s].tied,
                 mean_categories: cats,
                 cash: cash[s],
                 lost_value: lost_value[s],
