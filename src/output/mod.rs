@@ -34,7 +34,7 @@ pub enum OutputKind {
 }
 
 /// The files of a run or shard directory.
-const RUN_FILES: [&str; 14] = [
+const RUN_FILES: [&str; 15] = [
     "aggregates.json",
     "comparison.csv",
     "crossover.csv",
@@ -49,6 +49,7 @@ const RUN_FILES: [&str; 14] = [
     "summary.csv",
     "totals.csv",
     "trials.csv",
+    "voi.csv",
 ];
 
 impl OutputKind {

@@ -12,11 +12,12 @@ use anyhow::{Context, Result, bail};
 use super::manifest::Manifest;
 use super::schema::{
     self, ComparisonRecord, CsvFile, MonthlyRecord, PrecisionRecord, QualityRecord,
-    SensitivityRecord, SummaryRecord, TrialRecord,
+    SensitivityRecord, SummaryRecord, TrialRecord, VoiRecord,
 };
 use crate::decide::verdict::PairDifference;
 use crate::scenario::Scenario;
 use crate::stats::analysis::SensitivityRow;
+use crate::stats::voi::VoiRow;
 use crate::stats::{MonthBand, Summary};
 
 /// Everything a chart or the report may show.
@@ -47,6 +48,8 @@ pub struct RunData {
     /// Standard error of each strategy's mean, from precision.csv (empty if
     /// the file is absent).
     pub mean_se: Vec<f64>,
+    /// voi.csv rows, largest EVPPI first (empty if the file is absent).
+    pub voi: Vec<VoiRow>,
 }
 
 /// One row of comparison.csv: strategy A against strategy B.
@@ -132,7 +135,22 @@ impl RunData {
             .filter(|p| p.statistic == "mean")
             .map(|p| p.se.0)
             .collect();
+        let mut voi = Vec::new();
+        for v in read_optional::<VoiRecord>(dir)? {
+            voi.push(VoiRow {
+                input: v.input,
+                evppi: v.evppi.0,
+                se: v.se.0,
+                bias: v.bias.0,
+                bins: v.bins,
+                choice_now: index(&v.choice_now, VoiRecord::FILE)?,
+                choice_if_low: index(&v.choice_if_low, VoiRecord::FILE)?,
+                choice_if_high: index(&v.choice_if_high, VoiRecord::FILE)?,
+                share_changed: v.share_changed.0,
+            });
+        }
         Ok(RunData {
+            voi,
             sensitivity,
             comparisons,
             mean_se,

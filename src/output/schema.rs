@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{Category, Costs, Outcome};
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
+use crate::stats::voi::VoiRow;
 use crate::stats::{Brief, Summary};
 
 /// Text cells from a scenario (strategy names, run names, sensitivity
@@ -728,6 +729,58 @@ pub struct CompareRecord {
 impl CsvFile for CompareRecord {
     const FILE: &'static str = "compare.csv";
     const HEADER: &'static [&'static str] = &["run", "strategy", "mean", "p10", "p50", "p90"];
+}
+
+/// A row of voi.csv: the expected value of perfect information on one
+/// input (EVPPI), in dollars of mean TCO saved, with its Monte Carlo error
+/// and bias (see [`crate::stats::voi`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiRecord {
+    pub input: String,
+    pub evppi: Money,
+    pub se: Money,
+    pub bias: Money,
+    pub bins: usize,
+    #[serde(with = "cell")]
+    pub choice_now: String,
+    #[serde(with = "cell")]
+    pub choice_if_low: String,
+    #[serde(with = "cell")]
+    pub choice_if_high: String,
+    pub share_changed: Prob,
+}
+
+impl CsvFile for VoiRecord {
+    const FILE: &'static str = "voi.csv";
+    const HEADER: &'static [&'static str] = &[
+        "input",
+        "evppi",
+        "se",
+        "bias",
+        "bins",
+        "choice_now",
+        "choice_if_low",
+        "choice_if_high",
+        "share_changed",
+    ];
+}
+
+impl VoiRecord {
+    /// The row of `r`, its choices named from `strategies`.
+    pub fn of(r: &VoiRow, strategies: &[String]) -> Self {
+        let name = |i: usize| strategies.get(i).cloned().unwrap_or_default();
+        VoiRecord {
+            input: r.input.clone(),
+            evppi: Money(r.evppi),
+            se: Money(r.se),
+            bias: Money(r.bias),
+            bins: r.bins,
+            choice_now: name(r.choice_now),
+            choice_if_low: name(r.choice_if_low),
+            choice_if_high: name(r.choice_if_high),
+            share_changed: Prob(r.share_changed),
+        }
+    }
 }
 
 #[cfg(test)]

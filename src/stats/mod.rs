@@ -9,6 +9,7 @@ pub mod exact;
 pub mod ranking;
 pub mod sketch;
 pub mod totals;
+pub mod voi;
 
 pub use aggregates::{Aggregates, Sums};
 pub use totals::{InputDraws, PerTrial, Totals, TotalsError};
