@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 use crate::output::rundata::RunData;
+use crate::stats::ranking::Ranking;
 
 /// Inputs shown.
 pub const TOP: usize = 12;
@@ -26,8 +27,15 @@ pub fn tornado_bars(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
 /// target, e.g. a single strategy).
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
     let bars = tornado_bars(data);
-    let (target, rows) = bars.clone().unwrap_or_default();
+    let (_, rows) = bars.clone().unwrap_or_default();
     let (raise, lower) = (RAISES, LOWERS);
+    // The leaders by name, never as an "A - B" string (names may hold
+    // commas and hyphens): a positive rho means a higher input makes the
+    // first dearer relative to the second, so it favours the second.
+    let (first, second) = match Ranking::of(&data.summary).leaders() {
+        Some((a, b)) => (data.strategies[a].clone(), data.strategies[b].clone()),
+        None => (String::new(), String::new()),
+    };
     let plot = frame::layout(
         area,
         &Frame {
@@ -36,14 +44,17 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             run: super::run_line(data),
             legend: vec![
                 LegendEntry::new(
-                    format!("higher input → {target} larger"),
+                    format!("higher input favours {second}"),
                     Marker::Swatch(raise, 1.0),
                 ),
-                LegendEntry::new("higher input → smaller", Marker::Swatch(lower, 1.0)),
+                LegendEntry::new(
+                    format!("higher input favours {first}"),
+                    Marker::Swatch(lower, 1.0),
+                ),
             ],
             note: Some(if bars.is_some() {
                 format!(
-                    "Spearman rank correlation of each input with the TCO difference {target}, across trials (top {TOP})."
+                    "Rank correlation (not dollars) of each input with how much more {first} costs than {second} in a trial (top {TOP}); dollars: the voi chart."
                 )
             } else {
                 "No sensitivity data: the run has a single strategy or was made without the analysis files.".to_string()
@@ -60,7 +71,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         &plot,
         &labels,
         -1.0..1.0,
-        "Rank correlation with the difference (rho)",
+        &format!("Spearman's rho: right, a higher input favours {second}; left, {first}"),
         &|x| format!("{x:.1}"),
     )?;
     let n = rows.len();
