@@ -946,3 +946,34 @@ fn voi_chart_shows_voi_csv_ranked() {
         );
     }
 }
+
+#[test]
+fn sensitivity_is_in_dollars_and_matches_a_closed_form() {
+    use tcosim::stats::analysis::decile_effect;
+    // x evenly spread on [0, 1] (1,000 trials), the target 500 x: the top
+    // decile (x >= 0.9: trials 900..999, mean 949.5/999) minus the bottom
+    // (x <= 0.1: trials 0..99, mean 49.5/999) is 500 * 900 / 999.
+    let x: Vec<f64> = (0..1000).map(|t| t as f64 / 999.0).collect();
+    let y: Vec<f64> = x.iter().map(|v| 500.0 * v).collect();
+    let got = decile_effect(&x, 0.1, 0.9, &y);
+    assert!((got - 500.0 * 900.0 / 999.0).abs() < 1e-9, "{got}");
+    // No spread, no effect.
+    assert_eq!(decile_effect(&[1.0; 10], 1.0, 1.0, &[5.0; 10]), 0.0);
+    // The chart's bars are sensitivity.csv's dollar column for the
+    // difference target, which keeps the older columns first.
+    for run in runs() {
+        let csv = Csv::read(&run.dir.join("sensitivity.csv"));
+        assert_eq!(
+            csv.header.join(","),
+            "input,target,rho,top_minus_bottom_decile"
+        );
+        let (target, bars) = charts::sensitivity::tornado_bars(&run.data).unwrap();
+        for (input, dollars) in &bars {
+            let row = (0..csv.rows.len())
+                .find(|&r| csv.text(r, "input") == input && csv.text(r, "target") == target)
+                .unwrap();
+            assert_eq!(*dollars, csv.num(row, "top_minus_bottom_decile"));
+        }
+        assert!(bars.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()));
+    }
+}

@@ -686,11 +686,12 @@ pub struct SensitivityRecord {
     #[serde(with = "cell")]
     pub target: String,
     pub rho: Prob,
+    pub top_minus_bottom_decile: Money,
 }
 
 impl CsvFile for SensitivityRecord {
     const FILE: &'static str = "sensitivity.csv";
-    const HEADER: &'static [&'static str] = &["input", "target", "rho"];
+    const HEADER: &'static [&'static str] = &["input", "target", "rho", "top_minus_bottom_decile"];
 }
 
 impl From<&SensitivityRow> for SensitivityRecord {
@@ -699,6 +700,7 @@ impl From<&SensitivityRow> for SensitivityRecord {
             input: s.input.clone(),
             target: s.target.clone(),
             rho: Prob(s.rho),
+            top_minus_bottom_decile: Money(s.effect),
         }
     }
 }
@@ -709,6 +711,7 @@ impl From<SensitivityRecord> for SensitivityRow {
             input: s.input,
             target: s.target,
             rho: s.rho.0,
+            effect: s.top_minus_bottom_decile.0,
         }
     }
 }
@@ -862,6 +865,7 @@ mod tests {
             input: "x".into(),
             target: "A".into(),
             rho: Prob(0.5),
+            top_minus_bottom_decile: Money(-12.5),
         });
         check(&CompareRecord {
             run: "r".into(),
@@ -885,11 +889,13 @@ mod tests {
                 input: "a,\"b\"".into(),
                 target: "X - Y".into(),
                 rho: Prob(-0.1234567),
+                top_minus_bottom_decile: Money(3.0),
             },
             SensitivityRecord {
                 input: "c".into(),
                 target: "Y".into(),
                 rho: Prob(1.0),
+                top_minus_bottom_decile: Money(0.0),
             },
         ];
         write_file(&dir, &rows).expect("writes");

@@ -1,11 +1,14 @@
 //! `sensitivity`: a tornado chart of the inputs that most decide the choice
-//! between the two strategies with the lowest median TCO: Spearman's rank
-//! correlation of each input with the difference of their TCOs.
+//! between the two strategies with the lowest median TCO, in dollars: how
+//! much the gap between their TCOs moves from trials with the input in its
+//! bottom decile to trials with it in its top decile (sensitivity.csv's
+//! `top_minus_bottom_decile` for the difference target).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::format::{money_tick, short_money};
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 use crate::output::rundata::RunData;
@@ -14,13 +17,21 @@ use crate::stats::ranking::Ranking;
 /// Inputs shown.
 pub const TOP: usize = 12;
 
-/// The data behind the chart: the difference target (`"A - B"`) and up to
-/// [`TOP`] inputs with their rank correlation, largest |rho| first.
+/// The data behind the chart: the difference target (`"A - B"`, as
+/// sensitivity.csv names it) and up to [`TOP`] inputs with the dollar
+/// change of the difference from a low to a high input, largest magnitude
+/// first (ties keep file order).
 pub fn tornado_bars(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
-    data.difference_drivers().map(|(t, mut rows)| {
-        rows.truncate(TOP);
-        (t, rows)
-    })
+    let (target, _) = data.difference_drivers()?;
+    let mut rows: Vec<(String, f64)> = data
+        .sensitivity
+        .iter()
+        .filter(|r| r.target == target)
+        .map(|r| (r.input.clone(), r.effect))
+        .collect();
+    rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    rows.truncate(TOP);
+    Some((target, rows))
 }
 
 /// Draws the chart (a note in place of bars when the run has no difference
@@ -54,7 +65,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             ],
             note: Some(if bars.is_some() {
                 format!(
-                    "Rank correlation (not dollars) of each input with how much more {first} costs than {second} in a trial (top {TOP}); dollars: the voi chart."
+                    "Each bar: how much more {first} costs than {second}, on average, in the trials with the input in its top 10% than in its bottom 10% (top {TOP})."
                 )
             } else {
                 "No sensitivity data: the run has a single strategy or was made without the analysis files.".to_string()
@@ -67,12 +78,15 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
     } else {
         labels
     };
+    let reach = rows.iter().map(|r| r.1.abs()).fold(1.0, f64::max) * 1.3;
     let mut chart = frame::rows_chart_over(
         &plot,
         &labels,
-        -1.0..1.0,
-        &format!("Spearman's rho: right, a higher input favours {second}; left, {first}"),
-        &|x| format!("{x:.1}"),
+        -reach..reach,
+        &format!(
+            "Total cost gap, high vs low input: right, a higher input favours {second}; left, {first}"
+        ),
+        &|x| money_tick(*x),
     )?;
     let n = rows.len();
     frame::line(
@@ -95,8 +109,17 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         };
         let font = style::text(ANNOTATION_SIZE, INK).pos(Pos::new(anchor, VPos::Center));
         chart.draw_series(std::iter::once(
-            EmptyElement::at((*rho, y)) + Text::new(format!("{rho:+.2}"), (dx, 0), font),
+            EmptyElement::at((*rho, y)) + Text::new(signed_money(*rho), (dx, 0), font),
         ))?;
     }
     Ok(())
+}
+
+/// `+$12.3k` or `-$4.0k`.
+fn signed_money(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", short_money(x))
+    } else {
+        short_money(x)
+    }
 }
