@@ -977,3 +977,43 @@ fn sensitivity_is_in_dollars_and_matches_a_closed_form() {
         assert!(bars.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()));
     }
 }
+
+#[test]
+fn distribution_shades_the_trials_retired_for_lack_of_traction() {
+    use tcosim::present::charts::distribution::retired_counts;
+    let mut shaded = 0;
+    for run in runs() {
+        let d = &run.data;
+        let bins = distribution_bins(d);
+        let csv = Csv::read(&run.dir.join("trials.csv"));
+        // The flags are trials.csv's, strategy by strategy in trial order.
+        for (s, name) in d.strategies.iter().enumerate() {
+            let want: Vec<bool> = (0..csv.rows.len())
+                .filter(|&r| csv.text(r, "strategy") == name)
+                .map(|r| csv.text(r, "retired") == "1")
+                .collect();
+            assert_eq!(d.retired[s], want, "{} {name}", run.stem);
+        }
+        let Some(retired) = retired_counts(d, &bins) else {
+            assert!(d.retired.iter().flatten().all(|r| !r), "{}", run.stem);
+            continue;
+        };
+        shaded += 1;
+        for (s, counts) in retired.iter().enumerate() {
+            // Never more retired trials in a bin than trials.
+            assert!(counts.iter().zip(&bins.counts[s]).all(|(r, c)| r <= c));
+            let drawn = d.totals[s]
+                .iter()
+                .zip(&d.retired[s])
+                .filter(|(x, r)| **r && **x <= bins.hi())
+                .count() as u64;
+            assert_eq!(counts.iter().sum::<u64>(), drawn, "{}", run.stem);
+        }
+        let svg = Chart::Distribution(d).to_svg().unwrap();
+        assert!(svg.contains("retired for lack of traction"), "{}", run.stem);
+    }
+    assert!(
+        shaded > 0,
+        "no shipped scenario retires a product: the test checks nothing"
+    );
+}

@@ -50,6 +50,10 @@ pub struct RunData {
     pub mean_se: Vec<f64>,
     /// voi.csv rows, largest EVPPI first (empty if the file is absent).
     pub voi: Vec<VoiRow>,
+    /// Per strategy and trial (as `totals`), whether the product was
+    /// retired for lack of traction (trials.csv's `retired`); empty without
+    /// trials.csv.
+    pub retired: Vec<Vec<bool>>,
 }
 
 /// One row of comparison.csv: strategy A against strategy B.
@@ -149,7 +153,9 @@ impl RunData {
                 share_changed: v.share_changed.0,
             });
         }
+        let retired = read_retired(dir, &index, strategies.len())?;
         Ok(RunData {
+            retired,
             voi,
             sensitivity,
             comparisons,
@@ -267,4 +273,34 @@ fn read_totals(
         Ok(())
     })?;
     Ok(t)
+}
+
+/// trials.csv's `retired` column per strategy, in trial order (empty when
+/// the run has no trials.csv). Reads only the two columns it needs.
+fn read_retired(
+    dir: &Path,
+    index: &dyn Fn(&str, &str) -> Result<usize>,
+    strategies: usize,
+) -> Result<Vec<Vec<bool>>> {
+    let path = dir.join(TrialRecord::FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut r =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.byte_headers()?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name.as_bytes())
+            .with_context(|| format!("{} has no column {name}", path.display()))
+    };
+    let (cs, cr) = (col("strategy")?, col("retired")?);
+    let mut out = vec![Vec::new(); strategies];
+    let mut row = csv::ByteRecord::new();
+    while r.read_byte_record(&mut row)? {
+        let name = schema::cell::restore(String::from_utf8_lossy(&row[cs]).into_owned());
+        out[index(&name, TrialRecord::FILE)?].push(&row[cr] == b"1");
+    }
+    Ok(out)
 }
