@@ -442,9 +442,11 @@ mod tests {
     #[test]
     fn bins_keep_ties_together_and_are_never_empty() {
         let x = [1.0, 1.0, 1.0, 1.0, 2.0, 3.0];
+        // The tied 1s take ranks 0-3 (bin 0); 2 and 3 have ranks 4 and 5,
+        // both in raw bin 2 (rank * 3 / 6), renumbered 1.
         let (b, k) = bin_of_each(&x, 3);
-        assert_eq!(k, 3);
-        assert_eq!(b, vec![0, 0, 0, 0, 1, 2]);
+        assert_eq!(k, 2);
+        assert_eq!(b, vec![0, 0, 0, 0, 1, 1]);
         let (b, k) = bin_of_each(&[5.0; 4], 3);
         assert_eq!((b, k), (vec![0; 4], 1));
         let (b, k) = bin_of_each(&[4.0, 3.0, 2.0, 1.0], 2);
