@@ -268,6 +268,7 @@ pub fn write_run_files(
         results.agg.horizon,
     );
     output::analysis::write_all(dir, &a, strategies)?;
+    write_voi(dir, results, manifest.seed)?;
     std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
     hooks.check()?;
     // Charts and the report are drawn from the files just written, with the
@@ -275,6 +276,18 @@ pub fn write_run_files(
     // back, so they equal what `tcosim charts RUN_DIR` draws later.
     draw_run(dir, manifest, Some(totals_as_written(results)), formats)?;
     Ok(summaries)
+}
+
+/// Writes voi.csv: the value of perfect information on each input (see
+/// [`stats::voi`]), largest first; its streams are keyed by the run's seed.
+fn write_voi(dir: &Path, results: &Results, seed: u64) -> anyhow::Result<()> {
+    let voi = stats::voi::voi(&results.totals, &results.inputs, seed);
+    let rows: Vec<output::schema::VoiRecord> = voi
+        .ranked()
+        .into_iter()
+        .map(|(r, ..)| output::schema::VoiRecord::of(r, &voi.strategies))
+        .collect();
+    output::schema::write_file(dir, &rows)
 }
 
 /// Each strategy's totals as trials.csv holds them.

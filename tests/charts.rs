@@ -468,8 +468,8 @@ fn strategy_colours_are_fixed_by_position() {
     // Every strategy's colour is drawn in every run chart.
     let run = &runs()[0];
     for chart in Chart::of_run(&run.data) {
-        if chart.name() == "breakdown" || chart.name() == "sensitivity" {
-            continue; // coloured by category, by sign
+        if ["breakdown", "sensitivity", "voi"].contains(&chart.name()) {
+            continue; // coloured by category, by sign, by input
         }
         let svg = chart.to_svg().unwrap().to_lowercase();
         for s in 0..run.data.strategies.len() {
@@ -622,7 +622,7 @@ mod commands {
             files(&out.join("charts")),
             std::fs::read(out.join("report.html")).unwrap(),
         );
-        assert_eq!(charts.len(), 12);
+        assert_eq!(charts.len(), 14);
         std::fs::remove_dir_all(out.join("charts")).unwrap();
         tcosim()
             .arg("charts")
@@ -735,4 +735,292 @@ mod commands {
             .assert()
             .code(2);
     }
+}
+
+// ------------------------------------------------ issue 12: honest charts
+
+use tcosim::present::charts::cost_over_time::drawn_series;
+use tcosim::present::charts::sweep::{SweepData, heatmap_cell, strategy_letter};
+use tcosim::present::charts::voi::voi_bars;
+
+/// Every `<rect>` of an SVG with a fill: (fill, opacity).
+fn rect_fills(svg: &str) -> Vec<(String, String)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter_map(|n| {
+            let fill = n.attribute("fill")?;
+            (fill != "none").then(|| {
+                (
+                    fill.to_string(),
+                    n.attribute("opacity").unwrap_or("1").to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn cost_over_time_has_no_jump_at_the_horizon() {
+    let mut rings = 0;
+    for run in runs() {
+        let d = &run.data;
+        let h = d.horizon as usize;
+        let drawn = drawn_series(d);
+        let series = cost_over_time_series(d);
+        for (s, ds) in drawn.iter().enumerate() {
+            let unfinished =
+                d.summary[s].mean_categories[tcosim::model::Category::Unfinished] > 0.0;
+            let last = *ds.line.last().unwrap();
+            let at_horizon = series[s][h - 1];
+            if unfinished {
+                // The line stops a month before the horizon, at that month's
+                // median; the TCO with unfinished work is its own marker.
+                assert_eq!(last, ((h - 1) as f64, series[s][h - 2].p50), "{}", run.stem);
+                assert_ne!(last.1, at_horizon.p50, "{}", run.stem);
+                assert_eq!(
+                    ds.horizon_marker,
+                    Some((h as f64, at_horizon.p50)),
+                    "{}",
+                    run.stem
+                );
+                rings += 1;
+            } else {
+                assert_eq!(last, (h as f64, at_horizon.p50), "{}", run.stem);
+                assert_eq!(ds.horizon_marker, None);
+            }
+        }
+        // Bands for the two leaders only.
+        assert_eq!(
+            drawn.iter().filter(|x| x.band.is_some()).count(),
+            2,
+            "{}",
+            run.stem
+        );
+        let svg = Chart::CostOverTime(d).to_svg().unwrap();
+        let markers = drawn.iter().filter(|x| x.horizon_marker.is_some()).count();
+        let circles = svg.matches("<circle").count();
+        // Each ring is a white disc and a coloured ring; one more in the legend.
+        let legend = usize::from(markers > 0);
+        assert_eq!(circles, 2 * markers + legend, "{}", run.stem);
+    }
+    assert!(
+        rings > 0,
+        "no shipped scenario leaves work unfinished: the test checks nothing"
+    );
+}
+
+#[test]
+fn no_label_is_drawn_inside_the_cost_over_time_plot() {
+    // The target launch and crossing lines are explained in the legend, so
+    // no line can cut through a label: every text sits above the plot's top
+    // edge or below its bottom (ticks, axis names, note) or left of it.
+    for run in runs() {
+        let svg = Chart::CostOverTime(&run.data).to_svg().unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let text: String = t.descendants().filter_map(|n| n.text()).collect();
+            if text.starts_with("target launch") || text.contains("cheaper than") {
+                let y: f64 = t.attribute("y").unwrap().parse().unwrap();
+                assert!(
+                    y < 160.0,
+                    "{}: \"{text}\" at y {y} is inside the plot",
+                    run.stem
+                );
+            }
+        }
+    }
+}
+
+/// A two-key sweep whose points are won by every strategy in turn.
+fn sweep_won_by_each(data: &RunData) -> SweepData {
+    let n = data.strategies.len();
+    let points: Vec<Vec<tcosim::stats::Summary>> = (0..2 * n)
+        .map(|k| {
+            let mut p = data.summary.clone();
+            for (s, sm) in p.iter_mut().enumerate() {
+                sm.p50 = if s == k % n { 1.0 } else { 2.0 };
+                sm.prob_cheapest = if s == k % n {
+                    0.2 + 0.3 * (k / n) as f64
+                } else {
+                    0.1
+                };
+            }
+            p
+        })
+        .collect();
+    SweepData {
+        name: data.name.clone(),
+        trials: data.trials,
+        seed: data.seed,
+        keys: vec!["a".into(), "b".into()],
+        values: vec![vec![1.0, 2.0], (0..n).map(|i| i as f64).collect()],
+        strategies: data.strategies.clone(),
+        points,
+    }
+}
+
+#[test]
+fn heat_map_gives_each_strategy_one_full_colour_and_writes_its_confidence() {
+    let run = &runs()[0];
+    let sweep = sweep_won_by_each(&run.data);
+    let n = sweep.strategies.len();
+    let svg = Chart::SweepHeatmap(&sweep).to_svg().unwrap();
+    let fills = rect_fills(&svg);
+    // Nothing is drawn translucent: confidence never changes a hue.
+    assert!(fills.iter().all(|(_, o)| o == "1"), "{fills:?}");
+    let palette: Vec<String> = (0..n)
+        .map(|s| {
+            let c = tcosim::present::charts::style::strategy_color(s);
+            format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+        })
+        .collect();
+    // Every strategy's colour fills its two cells (and its legend swatch),
+    // and those colours are distinct.
+    for (s, hex) in palette.iter().enumerate() {
+        let cells = fills.iter().filter(|(f, _)| f == hex).count();
+        assert_eq!(cells, 3, "strategy {s} ({hex}): {fills:?}");
+    }
+    let mut distinct = palette.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), n);
+    // The cells say which strategy and how sure, in text.
+    for k in 0..2 * n {
+        let (color, text) = heatmap_cell(&sweep, k);
+        assert_eq!(color, tcosim::present::charts::style::strategy_color(k % n));
+        let p = if k < n { "20.0%" } else { "50.0%" };
+        assert_eq!(text, format!("{} {p}", strategy_letter(k % n)));
+        assert!(svg.contains(&format!("\n{text}\n")), "{text}");
+    }
+    assert!(svg.contains(&format!("{}: {}", strategy_letter(0), sweep.strategies[0])));
+}
+
+#[test]
+fn sensitivity_legend_says_in_words_which_strategy_a_higher_input_favours() {
+    for run in runs() {
+        let d = &run.data;
+        let svg = Chart::Sensitivity(d).to_svg().unwrap();
+        let (a, b) = tcosim::stats::ranking::Ranking::of(&d.summary)
+            .leaders()
+            .unwrap();
+        let (first, second) = (&d.strategies[a], &d.strategies[b]);
+        let esc = |s: &str| escape(s);
+        assert!(
+            svg.contains(&esc(&format!("higher input favours {second}"))),
+            "{}",
+            run.stem
+        );
+        assert!(
+            svg.contains(&esc(&format!("higher input favours {first}"))),
+            "{}",
+            run.stem
+        );
+        assert!(
+            !svg.contains(&esc(&format!("{first} - {second}"))),
+            "{}",
+            run.stem
+        );
+        // The dark bars (positive rho: the first gets dearer) favour the
+        // second: checked on the data behind the bars.
+        let (target, _) = d.difference_drivers().unwrap();
+        assert_eq!(target, format!("{first} - {second}"));
+    }
+}
+
+#[test]
+fn voi_chart_shows_voi_csv_ranked() {
+    for run in runs() {
+        let d = &run.data;
+        let csv = Csv::read(&run.dir.join("voi.csv"));
+        assert_eq!(csv.rows.len(), d.voi.len(), "{}", run.stem);
+        let bars = voi_bars(d);
+        assert_eq!(bars.len(), d.voi.len().min(charts::voi::TOP));
+        for (i, b) in bars.iter().enumerate() {
+            // voi.csv is written largest first; the chart keeps that order.
+            assert_eq!(b.input, csv.text(i, "input"), "{}", run.stem);
+            assert_eq!(b.evppi, csv.num(i, "evppi"));
+            assert_eq!(b.bias, csv.num(i, "bias"));
+            let se = csv.num(i, "se");
+            assert!((b.high - b.evppi - 1.959964 * se).abs() < 1e-6);
+            assert!(b.low >= 0.0 && b.low <= b.evppi);
+        }
+        assert!(bars.windows(2).all(|w| w[0].evppi >= w[1].evppi));
+        let svg = Chart::Voi(d).to_svg().unwrap();
+        assert!(
+            svg.contains("cash + lost value"),
+            "{}: the objective is named",
+            run.stem
+        );
+    }
+}
+
+#[test]
+fn sensitivity_is_in_dollars_and_matches_a_closed_form() {
+    use tcosim::stats::analysis::decile_effect;
+    // x evenly spread on [0, 1] (1,000 trials), the target 500 x: the top
+    // decile (x >= 0.9: trials 900..999, mean 949.5/999) minus the bottom
+    // (x <= 0.1: trials 0..99, mean 49.5/999) is 500 * 900 / 999.
+    let x: Vec<f64> = (0..1000).map(|t| t as f64 / 999.0).collect();
+    let y: Vec<f64> = x.iter().map(|v| 500.0 * v).collect();
+    let got = decile_effect(&x, 0.1, 0.9, &y);
+    assert!((got - 500.0 * 900.0 / 999.0).abs() < 1e-9, "{got}");
+    // No spread, no effect.
+    assert_eq!(decile_effect(&[1.0; 10], 1.0, 1.0, &[5.0; 10]), 0.0);
+    // The chart's bars are sensitivity.csv's dollar column for the
+    // difference target, which keeps the older columns first.
+    for run in runs() {
+        let csv = Csv::read(&run.dir.join("sensitivity.csv"));
+        assert_eq!(
+            csv.header.join(","),
+            "input,target,rho,top_minus_bottom_decile"
+        );
+        let (target, bars) = charts::sensitivity::tornado_bars(&run.data).unwrap();
+        for (input, dollars) in &bars {
+            let row = (0..csv.rows.len())
+                .find(|&r| csv.text(r, "input") == input && csv.text(r, "target") == target)
+                .unwrap();
+            assert_eq!(*dollars, csv.num(row, "top_minus_bottom_decile"));
+        }
+        assert!(bars.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()));
+    }
+}
+
+#[test]
+fn distribution_shades_the_trials_retired_for_lack_of_traction() {
+    use tcosim::present::charts::distribution::retired_counts;
+    let mut shaded = 0;
+    for run in runs() {
+        let d = &run.data;
+        let bins = distribution_bins(d);
+        let csv = Csv::read(&run.dir.join("trials.csv"));
+        // The flags are trials.csv's, strategy by strategy in trial order.
+        for (s, name) in d.strategies.iter().enumerate() {
+            let want: Vec<bool> = (0..csv.rows.len())
+                .filter(|&r| csv.text(r, "strategy") == name)
+                .map(|r| csv.text(r, "retired") == "1")
+                .collect();
+            assert_eq!(d.retired[s], want, "{} {name}", run.stem);
+        }
+        let Some(retired) = retired_counts(d, &bins) else {
+            assert!(d.retired.iter().flatten().all(|r| !r), "{}", run.stem);
+            continue;
+        };
+        shaded += 1;
+        for (s, counts) in retired.iter().enumerate() {
+            // Never more retired trials in a bin than trials.
+            assert!(counts.iter().zip(&bins.counts[s]).all(|(r, c)| r <= c));
+            let drawn = d.totals[s]
+                .iter()
+                .zip(&d.retired[s])
+                .filter(|(x, r)| **r && **x <= bins.hi())
+                .count() as u64;
+            assert_eq!(counts.iter().sum::<u64>(), drawn, "{}", run.stem);
+        }
+        let svg = Chart::Distribution(d).to_svg().unwrap();
+        assert!(svg.contains("retired for lack of traction"), "{}", run.stem);
+    }
+    assert!(
+        shaded > 0,
+        "no shipped scenario retires a product: the test checks nothing"
+    );
 }

@@ -47,7 +47,7 @@ const CENT_TOLERANCE: f64 = 0.02;
 /// Summary columns that must be in non-decreasing order.
 const ORDERED: [&str; 9] = ["min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max"];
 /// Every file of a result directory.
-const RESULT_FILES: [&str; 12] = [
+const RESULT_FILES: [&str; 13] = [
     "charts",
     "comparison.csv",
     "crossover.csv",
@@ -60,6 +60,7 @@ const RESULT_FILES: [&str; 12] = [
     "sensitivity.csv",
     "summary.csv",
     "trials.csv",
+    "voi.csv",
 ];
 // The result files that must not depend on the number of threads are
 // `common::CSV_FILES`.

@@ -12,11 +12,12 @@ use anyhow::{Context, Result, bail};
 use super::manifest::Manifest;
 use super::schema::{
     self, ComparisonRecord, CsvFile, MonthlyRecord, PrecisionRecord, QualityRecord,
-    SensitivityRecord, SummaryRecord, TrialRecord,
+    SensitivityRecord, SummaryRecord, TrialRecord, VoiRecord,
 };
 use crate::decide::verdict::PairDifference;
 use crate::scenario::Scenario;
 use crate::stats::analysis::SensitivityRow;
+use crate::stats::voi::VoiRow;
 use crate::stats::{MonthBand, Summary};
 
 /// Everything a chart or the report may show.
@@ -47,6 +48,12 @@ pub struct RunData {
     /// Standard error of each strategy's mean, from precision.csv (empty if
     /// the file is absent).
     pub mean_se: Vec<f64>,
+    /// voi.csv rows, largest EVPPI first (empty if the file is absent).
+    pub voi: Vec<VoiRow>,
+    /// Per strategy and trial (as `totals`), whether the product was
+    /// retired for lack of traction (trials.csv's `retired`); empty without
+    /// trials.csv.
+    pub retired: Vec<Vec<bool>>,
 }
 
 /// The largest amount of money (in dollars, either sign) a file read back
@@ -64,7 +71,7 @@ pub fn plausible(x: f64) -> bool {
 const RERUN: &str = "run the scenario again to get its results";
 
 /// The files [`RunData::load`] reads.
-const READS: [&str; 8] = [
+const READS: [&str; 9] = [
     "scenario.toml",
     SummaryRecord::FILE,
     MonthlyRecord::FILE,
@@ -73,6 +80,7 @@ const READS: [&str; 8] = [
     SensitivityRecord::FILE,
     ComparisonRecord::FILE,
     PrecisionRecord::FILE,
+    VoiRecord::FILE,
 ];
 
 /// One row of comparison.csv: strategy A against strategy B.
@@ -233,7 +241,33 @@ impl RunData {
                 mean_se.push(p.se.0);
             }
         }
+        let mut voi = Vec::new();
+        for v in read_optional::<VoiRecord>(dir)? {
+            if ![v.evppi.0, v.se.0, v.bias.0].iter().all(|x| plausible(*x))
+                || !(0.0..=1.0).contains(&v.share_changed.0)
+            {
+                bail!(
+                    "{}: the row of {} holds a value out of range; {RERUN}",
+                    dir.join(VoiRecord::FILE).display(),
+                    v.input
+                );
+            }
+            voi.push(VoiRow {
+                input: v.input,
+                evppi: v.evppi.0,
+                se: v.se.0,
+                bias: v.bias.0,
+                bins: v.bins,
+                choice_now: index(&v.choice_now, VoiRecord::FILE)?,
+                choice_if_low: index(&v.choice_if_low, VoiRecord::FILE)?,
+                choice_if_high: index(&v.choice_if_high, VoiRecord::FILE)?,
+                share_changed: v.share_changed.0,
+            });
+        }
+        let retired = read_retired(dir, &index, strategies.len())?;
         Ok(RunData {
+            retired,
+            voi,
             sensitivity,
             comparisons,
             mean_se,
@@ -461,4 +495,34 @@ fn read_totals(dir: &Path, strategies: &[String], trials: u64) -> Result<Vec<Vec
         );
     }
     Ok(t)
+}
+
+/// trials.csv's `retired` column per strategy, in trial order (empty when
+/// the run has no trials.csv). Reads only the two columns it needs.
+fn read_retired(
+    dir: &Path,
+    index: &dyn Fn(&str, &str) -> Result<usize>,
+    strategies: usize,
+) -> Result<Vec<Vec<bool>>> {
+    let path = dir.join(TrialRecord::FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut r =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.byte_headers()?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name.as_bytes())
+            .with_context(|| format!("{} has no column {name}", path.display()))
+    };
+    let (cs, cr) = (col("strategy")?, col("retired")?);
+    let mut out = vec![Vec::new(); strategies];
+    let mut row = csv::ByteRecord::new();
+    while r.read_byte_record(&mut row)? {
+        let name = schema::cell::restore(String::from_utf8_lossy(&row[cs]).into_owned());
+        out[index(&name, TrialRecord::FILE)?].push(&row[cr] == b"1");
+    }
+    Ok(out)
 }

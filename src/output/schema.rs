@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{Category, Costs, Outcome};
 use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
+use crate::stats::voi::VoiRow;
 use crate::stats::{Brief, Summary};
 
 /// Text cells from a scenario (strategy names, run names, sensitivity
@@ -694,11 +695,12 @@ pub struct SensitivityRecord {
     #[serde(with = "cell")]
     pub target: String,
     pub rho: Prob,
+    pub top_minus_bottom_decile: Money,
 }
 
 impl CsvFile for SensitivityRecord {
     const FILE: &'static str = "sensitivity.csv";
-    const HEADER: &'static [&'static str] = &["input", "target", "rho"];
+    const HEADER: &'static [&'static str] = &["input", "target", "rho", "top_minus_bottom_decile"];
 }
 
 impl From<&SensitivityRow> for SensitivityRecord {
@@ -707,6 +709,7 @@ impl From<&SensitivityRow> for SensitivityRecord {
             input: s.input.clone(),
             target: s.target.clone(),
             rho: Prob(s.rho),
+            top_minus_bottom_decile: Money(s.effect),
         }
     }
 }
@@ -717,6 +720,7 @@ impl From<SensitivityRecord> for SensitivityRow {
             input: s.input,
             target: s.target,
             rho: s.rho.0,
+            effect: s.top_minus_bottom_decile.0,
         }
     }
 }
@@ -737,6 +741,58 @@ pub struct CompareRecord {
 impl CsvFile for CompareRecord {
     const FILE: &'static str = "compare.csv";
     const HEADER: &'static [&'static str] = &["run", "strategy", "mean", "p10", "p50", "p90"];
+}
+
+/// A row of voi.csv: the expected value of perfect information on one
+/// input (EVPPI), in dollars of mean TCO saved, with its Monte Carlo error
+/// and bias (see [`crate::stats::voi`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiRecord {
+    pub input: String,
+    pub evppi: Money,
+    pub se: Money,
+    pub bias: Money,
+    pub bins: usize,
+    #[serde(with = "cell")]
+    pub choice_now: String,
+    #[serde(with = "cell")]
+    pub choice_if_low: String,
+    #[serde(with = "cell")]
+    pub choice_if_high: String,
+    pub share_changed: Prob,
+}
+
+impl CsvFile for VoiRecord {
+    const FILE: &'static str = "voi.csv";
+    const HEADER: &'static [&'static str] = &[
+        "input",
+        "evppi",
+        "se",
+        "bias",
+        "bins",
+        "choice_now",
+        "choice_if_low",
+        "choice_if_high",
+        "share_changed",
+    ];
+}
+
+impl VoiRecord {
+    /// The row of `r`, its choices named from `strategies`.
+    pub fn of(r: &VoiRow, strategies: &[String]) -> Self {
+        let name = |i: usize| strategies.get(i).cloned().unwrap_or_default();
+        VoiRecord {
+            input: r.input.clone(),
+            evppi: Money(r.evppi),
+            se: Money(r.se),
+            bias: Money(r.bias),
+            bins: r.bins,
+            choice_now: name(r.choice_now),
+            choice_if_low: name(r.choice_if_low),
+            choice_if_high: name(r.choice_if_high),
+            share_changed: Prob(r.share_changed),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -820,6 +876,7 @@ mod tests {
             input: "x".into(),
             target: "A".into(),
             rho: Prob(0.5),
+            top_minus_bottom_decile: Money(-12.5),
         });
         check(&CompareRecord {
             run: "r".into(),
@@ -843,11 +900,13 @@ mod tests {
                 input: "a,\"b\"".into(),
                 target: "X - Y".into(),
                 rho: Prob(-0.1234567),
+                top_minus_bottom_decile: Money(3.0),
             },
             SensitivityRecord {
                 input: "c".into(),
                 target: "Y".into(),
                 rho: Prob(1.0),
+                top_minus_bottom_decile: Money(0.0),
             },
         ];
         write_file(&dir, &rows).expect("writes");

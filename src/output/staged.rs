@@ -61,7 +61,7 @@ pub enum OutputKind {
 
 /// The files of a run or shard directory (whatever its manifest lists:
 /// `tcosim charts` may add the charts and report to a run made without).
-const RUN_FILES: [&str; 14] = [
+const RUN_FILES: [&str; 15] = [
     "aggregates.json",
     "comparison.csv",
     "crossover.csv",
@@ -76,6 +76,7 @@ const RUN_FILES: [&str; 14] = [
     "summary.csv",
     "totals.csv",
     "trials.csv",
+    "voi.csv",
 ];
 
 impl OutputKind {

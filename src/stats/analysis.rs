@@ -503,6 +503,34 @@ pub struct SensitivityRow {
     pub target: String,
     /// Spearman's rho of the input's values with the target over trials.
     pub rho: f64,
+    /// The target's mean over the trials with the input at or above its
+    /// P90 minus its mean over those at or below its P10, in dollars (0 when
+    /// the input's P10 and P90 coincide).
+    pub effect: f64,
+}
+
+/// The mean of `y` over the trials whose `x` is at or above the P90 of `x`
+/// minus its mean over those at or below the P10: how much the target moves
+/// from a low to a high input, in the target's units. Summed in trial
+/// order; 0 when the P10 and P90 of `x` coincide.
+pub fn decile_effect(x: &[f64], p10: f64, p90: f64, y: &[f64]) -> f64 {
+    if p90 <= p10 {
+        return 0.0;
+    }
+    let (mut hi, mut nh, mut lo, mut nl) = (0.0, 0usize, 0.0, 0usize);
+    for (a, b) in x.iter().zip(y) {
+        if *a >= p90 {
+            hi += b;
+            nh += 1;
+        } else if *a <= p10 {
+            lo += b;
+            nl += 1;
+        }
+    }
+    if nh == 0 || nl == 0 {
+        return 0.0;
+    }
+    hi / nh as f64 - lo / nl as f64
 }
 
 /// Spearman rank correlations of every varying input with every target.
@@ -589,20 +617,36 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
             (r, ss)
         })
         .collect();
-    drop(columns);
 
-    let rhos: Vec<Vec<f64>> = (0..k_n)
+    let rhos: Vec<Vec<(f64, f64)>> = (0..k_n)
         .into_par_iter()
         .map(|k| {
             let col: Vec<f64> = (0..n).map(|t| f64::from(inputs.value(t, k))).collect();
             let rk = centred_ranks(&col);
             let kk = sum_sq(&rk);
+            let mut sorted = col.clone();
+            sorted.sort_by(f64::total_cmp);
+            let (p10, p90) = if n == 0 {
+                (0.0, 0.0)
+            } else {
+                (
+                    super::quantile_sorted(&sorted, 0.1),
+                    super::quantile_sorted(&sorted, 0.9),
+                )
+            };
             ranked
                 .iter()
-                .map(|(rt, tt)| correlate(&rk, kk, rt, *tt))
+                .zip(&columns)
+                .map(|((rt, tt), y)| {
+                    (
+                        correlate(&rk, kk, rt, *tt),
+                        decile_effect(&col, p10, p90, y),
+                    )
+                })
                 .collect()
         })
         .collect();
+    drop(columns);
 
     let rows = inputs
         .names()
@@ -612,10 +656,11 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
             targets
                 .iter()
                 .zip(rs)
-                .map(|(target, rho)| SensitivityRow {
+                .map(|(target, (rho, effect))| SensitivityRow {
                     input: input.clone(),
                     target: target.clone(),
                     rho,
+                    effect,
                 })
                 .collect::<Vec<_>>()
         })
@@ -1156,6 +1201,7 @@ mod tests {
             input: input.into(),
             target: target.into(),
             rho,
+            effect: 0.0,
         };
         let sens = Sensitivity {
             targets: vec!["A".into(), "B".into(), "A - B".into()],

@@ -10,6 +10,7 @@ pub mod paired;
 pub mod ranking;
 pub mod sketch;
 pub mod totals;
+pub mod voi;
 
 pub use aggregates::{Aggregates, Sums};
 pub use totals::{InputDraws, PerTrial, Totals, TotalsError};

@@ -15,7 +15,7 @@ use tempfile::TempDir;
 
 /// The CSV files of a result directory (those that must not depend on the
 /// number of threads, and that merged shards must reproduce byte for byte).
-pub const CSV_FILES: [&str; 8] = [
+pub const CSV_FILES: [&str; 9] = [
     "summary.csv",
     "trials.csv",
     "monthly.csv",
@@ -24,6 +24,7 @@ pub const CSV_FILES: [&str; 8] = [
     "precision.csv",
     "crossover.csv",
     "sensitivity.csv",
+    "voi.csv",
 ];
 
 /// The built `tcosim` binary, not yet run.

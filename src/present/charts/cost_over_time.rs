@@ -1,5 +1,10 @@
-//! `cost_over_time`: cumulative cost by month, the median line and the
-//! P10-P90 band per strategy, with the target launch month marked.
+//! `cost_over_time`: cumulative cost by month, the median line of every
+//! strategy and the P10-P90 bands of the two leaders (the two lowest
+//! medians at the horizon; more bands would blend into one mass), with the
+//! target launch month marked. The cost of work still unfinished at the
+//! horizon is not drawn as a last-month jump of the line: the line stops a
+//! month before the horizon and a ring at the horizon marks the median TCO
+//! that includes it.
 //!
 //! Months count from the start: month `k` is the end of the k-th month
 //! (`month = k - 1` in monthly.csv), so the target launch month `6` of a
@@ -7,7 +12,6 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::format::money_tick;
 use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
@@ -17,6 +21,7 @@ use crate::decide::{self, verdict};
 use crate::model::Category;
 use crate::output::rundata::RunData;
 use crate::stats::analysis::crossovers;
+use crate::stats::ranking::Ranking;
 
 /// Cumulative cost of one strategy at the end of one month.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,17 +92,79 @@ pub fn target_launch_label(data: &RunData) -> String {
     }
 }
 
-/// The line under the chart: how to read it, and why the last month jumps
-/// when work is left unfinished at the horizon.
-fn note(data: &RunData) -> String {
-    let mut note =
-        "Lines: median (P50) cumulative cost; bands: P10 to P90 (80% of trials).".to_string();
-    if data
-        .summary
+/// A polyline: (months since the start, dollars).
+pub type Path = Vec<(f64, f64)>;
+
+/// What the chart draws for one strategy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnSeries {
+    /// The median line, from (0, 0); it stops at the month before the
+    /// horizon when the strategy leaves work unfinished (whose cost the
+    /// horizon month adds at once).
+    pub line: Vec<(f64, f64)>,
+    /// The P10 and P90 edges of its band over the same months, for the two
+    /// leaders only.
+    pub band: Option<(Path, Path)>,
+    /// With unfinished work: the ring at the horizon, the median TCO
+    /// including the cost to finish it.
+    pub horizon_marker: Option<(f64, f64)>,
+}
+
+/// Whether strategy `s` leaves work unfinished at the horizon in some trial
+/// (its mean unfinished cost is above zero).
+fn leaves_unfinished(data: &RunData, s: usize) -> bool {
+    data.summary
+        .get(s)
+        .is_some_and(|sm| sm.mean_categories[Category::Unfinished] > 0.0)
+}
+
+/// The data the chart draws, per strategy (scenario order).
+pub fn drawn_series(data: &RunData) -> Vec<DrawnSeries> {
+    let series = cost_over_time_series(data);
+    let leaders = Ranking::of(&data.summary).leaders();
+    let banded = |s: usize| leaders.is_some_and(|(a, b)| s == a || s == b) || series.len() == 1;
+    series
         .iter()
-        .any(|s| s.mean_categories[Category::Unfinished] > 0.0)
-    {
-        note.push_str(" The last month adds the cost of work still unfinished at the horizon.");
+        .enumerate()
+        .map(|(s, pts)| {
+            let unfinished = leaves_unfinished(data, s) && pts.len() > 1;
+            let shown = if unfinished {
+                &pts[..pts.len() - 1]
+            } else {
+                &pts[..]
+            };
+            let path = |q: fn(&CostPoint) -> f64| -> Vec<(f64, f64)> {
+                std::iter::once((0.0, 0.0))
+                    .chain(shown.iter().map(|p| (f64::from(p.end_of_month), q(p))))
+                    .collect()
+            };
+            DrawnSeries {
+                line: path(|p| p.p50),
+                band: banded(s).then(|| (path(|p| p.p10), path(|p| p.p90))),
+                horizon_marker: if unfinished {
+                    pts.last().map(|p| (f64::from(p.end_of_month), p.p50))
+                } else {
+                    None
+                },
+            }
+        })
+        .collect()
+}
+
+/// The line under the chart: how to read it.
+fn note(data: &RunData, drawn: &[DrawnSeries]) -> String {
+    let banded: Vec<&str> = drawn
+        .iter()
+        .zip(&data.strategies)
+        .filter(|(d, _)| d.band.is_some())
+        .map(|(_, n)| n.as_str())
+        .collect();
+    let mut note = format!(
+        "Lines: median cumulative cost; bands: P10 to P90 of the two lowest medians ({}).",
+        banded.join(" and ")
+    );
+    if drawn.iter().any(|d| d.horizon_marker.is_some()) {
+        note.push_str(" Rings: median TCO, unfinished work included.");
     }
     note
 }
@@ -105,6 +172,7 @@ fn note(data: &RunData) -> String {
 /// Draws the chart.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -> DrawResult<DB> {
     let series = cost_over_time_series(data);
+    let drawn = drawn_series(data);
     let horizon = data.horizon as f64;
     let top = series
         .iter()
@@ -112,12 +180,25 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         .map(|p| p.p90.max(p.p50))
         .fold(0.0, f64::max)
         .max(1.0)
-        * 1.05;
+        * 1.12;
     let mut legend: Vec<LegendEntry> = frame::strategy_legend(&data.strategies);
     legend.push(LegendEntry::new(
-        "band: P10 to P90",
+        "band: P10 to P90 (two leaders)",
         Marker::Swatch(MUTED, 2.0 * BAND_ALPHA),
     ));
+    if drawn.iter().any(|d| d.horizon_marker.is_some()) {
+        legend.push(LegendEntry::new(
+            "TCO with unfinished work (median)",
+            Marker::Ring(MUTED),
+        ));
+    }
+    let marks = month_marks(data);
+    for m in &marks {
+        legend.push(LegendEntry::new(
+            m.text.clone(),
+            Marker::Line(m.color, Some(m.dash)),
+        ));
+    }
     let plot = frame::layout(
         area,
         &Frame {
@@ -125,10 +206,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             scenario: &data.name,
             run: super::run_line(data),
             legend,
-            note: Some(note(data)),
+            note: Some(note(data, &drawn)),
         },
     )?;
-    let mut chart = frame::chart(&plot, 0.0..horizon, 0.0..top, Y_LABEL_AREA)?;
+    let mut chart = frame::chart(&plot, 0.0..horizon + 0.5, 0.0..top, Y_LABEL_AREA)?;
     frame::mesh(
         &mut chart,
         &Axes {
@@ -142,113 +223,97 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_grid: true,
         },
     )?;
-    draw_bands(&mut chart, &series)?;
-    mark_crossing(&mut chart, data, top)?;
-    mark_target_launch(&mut chart, data, top)?;
+    draw_series(&mut chart, &drawn)?;
+    mark_months(&mut chart, &marks, top)?;
     Ok(())
 }
 
 /// The chart's plotting area.
 type Plot<'a, DB> = ChartContext<'a, DB, frame::Plane>;
 
-/// Each strategy's P10-P90 band with its edges, then the medians on top.
-fn draw_bands<DB: DrawingBackend>(
+/// The leaders' bands, then every median line, then the horizon rings.
+fn draw_series<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
-    series: &[Vec<CostPoint>],
+    drawn: &[DrawnSeries],
 ) -> DrawResult<DB> {
-    let (band, edge) = style::band_alpha(series.len());
-    for (s, pts) in series.iter().enumerate() {
-        let mut polygon: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
-            .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p90)))
-            .collect();
-        polygon.extend(pts.iter().rev().map(|p| (p.end_of_month as f64, p.p10)));
-        polygon.push((0.0, 0.0));
+    let (band, edge) = (2.0 * BAND_ALPHA, BAND_EDGE_ALPHA);
+    for (s, d) in drawn.iter().enumerate() {
+        let Some((p10, p90)) = &d.band else { continue };
         let color = style::strategy_color(s);
+        let mut polygon = p90.clone();
+        polygon.extend(p10.iter().rev());
         chart.draw_series(std::iter::once(Polygon::new(
             polygon,
             color.mix(band).filled(),
         )))?;
-        for quantile in [|p: &CostPoint| p.p10, |p: &CostPoint| p.p90] {
-            let pts = std::iter::once((0.0, 0.0))
-                .chain(pts.iter().map(|p| (p.end_of_month as f64, quantile(p))))
-                .collect();
-            frame::line(chart, pts, color.mix(edge).stroke_width(1), None)?;
+        for q in [p10, p90] {
+            frame::line(chart, q.clone(), color.mix(edge).stroke_width(1), None)?;
         }
     }
-    for (s, pts) in series.iter().enumerate() {
-        let line = std::iter::once((0.0, 0.0))
-            .chain(pts.iter().map(|p| (p.end_of_month as f64, p.p50)))
-            .collect();
-        frame::line(
-            chart,
-            line,
-            style::strategy_color(s).stroke_width(LINE_WIDTH),
-            None,
-        )?;
+    for (s, d) in drawn.iter().enumerate() {
+        let color = style::strategy_color(s);
+        frame::line(chart, d.line.clone(), color.stroke_width(LINE_WIDTH), None)?;
+    }
+    for (s, d) in drawn.iter().enumerate() {
+        if let Some(p) = d.horizon_marker {
+            let color = style::strategy_color(s);
+            chart.draw_series([
+                Circle::new(p, 7, BACKGROUND.filled()),
+                Circle::new(p, 7, color.stroke_width(THIN_LINE + 1)),
+            ])?;
+        }
     }
     Ok(())
 }
 
-/// The month from which the leader at the horizon stays cheaper than the
-/// runner-up, if any.
-fn mark_crossing<DB: DrawingBackend>(
-    chart: &mut Plot<'_, DB>,
-    data: &RunData,
-    top: f64,
-) -> DrawResult<DB> {
-    let horizon = data.horizon as f64;
-    // The month from which the leader at the horizon stays cheaper than the
-    // runner-up (crossover.csv's median month, counted from 1 here).
-    if let Some(c) = leaders_crossing(data) {
-        let x = f64::from(c.from_month);
-        frame::line(
-            chart,
-            vec![(x, 0.0), (x, top)],
-            MUTED.stroke_width(THIN_LINE),
-            Some(GUIDE_DOTS),
-        )?;
-        let right = x < 0.6 * horizon;
-        let (anchor, dx) = if right {
-            (HPos::Left, 6)
-        } else {
-            (HPos::Right, -6)
-        };
-        // At the top, under the target launch label's row, where the
-        // cumulative curves (rising from zero) leave room.
-        let font = style::text(ANNOTATION_SIZE, MUTED).pos(Pos::new(anchor, VPos::Top));
-        let label = verdict::crossing_label(&c, &data.strategies);
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x, top)) + Text::new(label, (dx, 30), font),
-        ))?;
-    }
-    Ok(())
+/// A marked month: a vertical line at `x`, its colour and dash, and what it
+/// means (said in the legend, so that no label sits over a line or another
+/// label).
+struct MonthMark {
+    x: f64,
+    text: String,
+    color: RGBColor,
+    dash: (u32, u32),
 }
 
-/// The target launch month, when it lies within the horizon.
-fn mark_target_launch<DB: DrawingBackend>(
-    chart: &mut Plot<'_, DB>,
-    data: &RunData,
-    top: f64,
-) -> DrawResult<DB> {
+/// The target launch month (when within the horizon) and the month from
+/// which the leader stays cheaper than the runner-up.
+fn month_marks(data: &RunData) -> Vec<MonthMark> {
     let horizon = data.horizon as f64;
+    let mut marks = Vec::new();
     let target = data.target_launch_month();
     if target > 0.0 && target <= horizon {
+        marks.push(MonthMark {
+            x: target,
+            text: target_launch_label(data),
+            color: INK,
+            dash: MARKER_DASH,
+        });
+    }
+    if let Some(c) = leaders_crossing(data) {
+        marks.push(MonthMark {
+            x: f64::from(c.from_month),
+            text: verdict::crossing_label(&c, &data.strategies),
+            color: MUTED,
+            dash: GUIDE_DOTS,
+        });
+    }
+    marks
+}
+
+/// The marked months as vertical lines (explained in the legend).
+fn mark_months<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    marks: &[MonthMark],
+    top: f64,
+) -> DrawResult<DB> {
+    for m in marks {
         frame::line(
             chart,
-            vec![(target, 0.0), (target, top)],
-            INK.stroke_width(THIN_LINE),
-            Some(MARKER_DASH),
+            vec![(m.x, 0.0), (m.x, top)],
+            m.color.stroke_width(THIN_LINE),
+            Some(m.dash),
         )?;
-        let right = target < 0.7 * horizon;
-        let (anchor, dx) = if right {
-            (HPos::Left, 6)
-        } else {
-            (HPos::Right, -6)
-        };
-        let font = style::text(ANNOTATION_SIZE, INK).pos(Pos::new(anchor, VPos::Top));
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((target, top)) + Text::new(target_launch_label(data), (dx, 4), font),
-        ))?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `distribution`: the TCO distribution of every strategy overlaid on
-//! shared bins, each strategy's median marked.
+//! shared bins, each strategy's median marked, and the trials retired for
+//! lack of traction (the left hump) shaded.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -9,6 +10,9 @@ use super::frame::{self, Axes, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 use crate::output::rundata::RunData;
 use crate::stats::quantiles_unsorted;
+
+/// Opacity of each strategy's shading of its retired trials.
+const RETIRED_ALPHA: f64 = 0.14;
 
 /// Histogram bins shared by every strategy.
 ///
@@ -127,6 +131,27 @@ pub fn distribution_bins(data: &RunData) -> Bins {
     }
 }
 
+/// Per strategy, how many of each bin's trials were retired for lack of
+/// traction (trials.csv's `retired`), on the bins of `bins`; `None` when
+/// the run has no per-trial retired flags or none was retired.
+pub fn retired_counts(data: &RunData, bins: &Bins) -> Option<Vec<Vec<u64>>> {
+    if data.retired.len() != data.totals.len() || !data.retired.iter().flatten().any(|r| *r) {
+        return None;
+    }
+    let n = bins.counts.first().map_or(0, Vec::len);
+    let last = bins.hi();
+    let mut out = vec![vec![0u64; n]; data.totals.len()];
+    for (s, (totals, retired)) in data.totals.iter().zip(&data.retired).enumerate() {
+        for (&x, &r) in totals.iter().zip(retired) {
+            if r && x <= last {
+                let i = bins.edges.partition_point(|e| *e <= x).clamp(1, n) - 1;
+                out[s][i] += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// The note under a money axis cut at `hi`: how much of each strategy lies
 /// beyond it.
 pub fn clip_note(hi: f64, above: &[u64], trials: &[usize]) -> Option<String> {
@@ -182,7 +207,27 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             "median (P50)",
             Marker::Line(MUTED, Some(MARKER_DASH)),
         )))
-        .collect();
+        .collect::<Vec<_>>();
+    let retired = retired_counts(data, &bins);
+    let mut legend = legend;
+    if retired.is_some() {
+        let shares: Vec<f64> = data
+            .retired
+            .iter()
+            .map(|r| r.iter().filter(|x| **x).count() as f64 / r.len().max(1) as f64)
+            .collect();
+        let lo = shares.iter().copied().fold(1.0, f64::min);
+        let hi = shares.iter().copied().fold(0.0, f64::max);
+        let range = if hi - lo < 0.0005 {
+            percent(hi)
+        } else {
+            format!("{} to {}", percent(lo), percent(hi))
+        };
+        legend.push(LegendEntry::new(
+            format!("shaded: retired for lack of traction ({range} of trials)"),
+            Marker::Swatch(MUTED, RETIRED_ALPHA * 2.0),
+        ));
+    }
     let plot = frame::layout(
         area,
         &Frame {
@@ -208,6 +253,20 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
             y_grid: true,
         },
     )?;
+    if let Some(retired) = &retired {
+        for (s, counts) in retired.iter().enumerate() {
+            let color = style::strategy_color(s);
+            let n = lens[s].max(1) as f64;
+            chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(
+                |(i, c)| {
+                    Rectangle::new(
+                        [(bins.edges[i], 0.0), (bins.edges[i + 1], *c as f64 / n)],
+                        color.mix(RETIRED_ALPHA).filled(),
+                    )
+                },
+            ))?;
+        }
+    }
     for (s, share) in shares.iter().enumerate() {
         let color = style::strategy_color(s);
         let mut outline = Vec::with_capacity(2 * share.len() + 2);

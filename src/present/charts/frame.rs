@@ -25,6 +25,8 @@ pub enum Marker {
     Line(RGBColor, Option<(u32, u32)>),
     /// A filled square of this colour and opacity.
     Swatch(RGBColor, f64),
+    /// A ring of this colour (a point marker).
+    Ring(RGBColor),
     /// No marker: a group heading that starts a new row.
     Heading,
 }
@@ -172,6 +174,11 @@ pub fn layout<DB: DrawingBackend>(
                 let r = [(x + 6, y - 9), (x + LEGEND_MARKER - 6, y + 9)];
                 area.draw(&Rectangle::new(r, color.mix(alpha).filled()))?;
                 area.draw(&Rectangle::new(r, color.stroke_width(1)))?;
+                x + LEGEND_MARKER + LEGEND_GAP
+            }
+            Marker::Ring(color) => {
+                let c = (x + LEGEND_MARKER / 2, y);
+                area.draw(&Circle::new(c, 7, color.stroke_width(THIN_LINE + 1)))?;
                 x + LEGEND_MARKER + LEGEND_GAP
             }
             Marker::Heading => x,

@@ -18,6 +18,7 @@ pub mod quality;
 pub mod sensitivity;
 pub mod style;
 pub mod sweep;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 
@@ -71,13 +72,14 @@ impl Formats {
 }
 
 /// Names of the charts of one run, in the order they are drawn.
-pub const RUN_CHARTS: [&str; 6] = [
+pub const RUN_CHARTS: [&str; 7] = [
     "distribution",
     "cdf",
     "cost_over_time",
     "breakdown",
     "quality",
     "sensitivity",
+    "voi",
 ];
 
 /// Names of the charts of a comparison.
@@ -92,6 +94,7 @@ pub enum Chart<'a> {
     Breakdown(&'a RunData),
     Quality(&'a RunData),
     Sensitivity(&'a RunData),
+    Voi(&'a RunData),
     CompareCdf(&'a [(String, RunData)]),
     CompareMedians(&'a [(String, RunData)]),
     /// A one-key sweep: TCO against the swept value.
@@ -102,7 +105,7 @@ pub enum Chart<'a> {
 
 impl<'a> Chart<'a> {
     /// The charts of one run, in the order of [`RUN_CHARTS`].
-    pub fn of_run(data: &'a RunData) -> [Chart<'a>; 6] {
+    pub fn of_run(data: &'a RunData) -> [Chart<'a>; 7] {
         [
             Chart::Distribution(data),
             Chart::Cdf(data),
@@ -110,6 +113,7 @@ impl<'a> Chart<'a> {
             Chart::Breakdown(data),
             Chart::Quality(data),
             Chart::Sensitivity(data),
+            Chart::Voi(data),
         ]
     }
 
@@ -128,6 +132,7 @@ impl<'a> Chart<'a> {
             Chart::Breakdown(_) => RUN_CHARTS[3],
             Chart::Quality(_) => RUN_CHARTS[4],
             Chart::Sensitivity(_) => RUN_CHARTS[5],
+            Chart::Voi(_) => RUN_CHARTS[6],
             Chart::CompareCdf(_) => COMPARE_CHARTS[0],
             Chart::CompareMedians(_) => COMPARE_CHARTS[1],
             Chart::SweepLine(_) | Chart::SweepHeatmap(_) => "sweep",
@@ -143,6 +148,7 @@ impl<'a> Chart<'a> {
             Chart::Breakdown(d) => breakdown::draw(area, d),
             Chart::Quality(d) => quality::draw(area, d),
             Chart::Sensitivity(d) => sensitivity::draw(area, d),
+            Chart::Voi(d) => voi::draw(area, d),
             Chart::CompareCdf(r) => compare::draw_cdf(area, r),
             Chart::CompareMedians(r) => compare::draw_medians(area, r),
             Chart::SweepLine(d) => sweep::draw_line(area, d),

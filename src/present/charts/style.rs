@@ -89,6 +89,10 @@ pub const BACKGROUND: RGBColor = RGBColor(0xff, 0xff, 0xff);
 /// that lowers it (greys, so they are not read as strategies).
 pub const RAISES: RGBColor = RGBColor(0x4a, 0x4a, 0x4a);
 pub const LOWERS: RGBColor = RGBColor(0xb0, 0xb0, 0xb0);
+/// Bars of the value-of-information chart (inputs, not strategies: a
+/// neutral slate) and the mark of the estimator's bias on them.
+pub const VOI_BAR: RGBColor = RGBColor(0x6b, 0x7a, 0x8f);
+pub const BIAS_MARK: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 
 /// The Okabe-Ito palette, distinct for the common forms of colour
 /// blindness. A strategy's colour is `STRATEGY_COLORS[position % 8]`.

@@ -1,6 +1,7 @@
 //! Sweep charts: for one key, each strategy's median TCO with its P10-P90
 //! band against the swept value; for two keys, a heat map of the strategy
-//! with the lowest median at each point, shaded by its P(cheapest).
+//! with the lowest median at each point (one colour per strategy, with its
+//! letter and P(cheapest) written in the cell).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -137,8 +138,32 @@ pub fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Two keys: the strategy with the lowest median at each point, shaded by
-/// its P(cheapest) (paler: less often cheapest).
+/// The letter that names strategy `s` in the heat map's cells and legend
+/// (`A`, `B`, ...; after `Z`, `S27`, ...).
+pub fn strategy_letter(s: usize) -> String {
+    if s < 26 {
+        char::from(b'A' + s as u8).to_string()
+    } else {
+        format!("S{}", s + 1)
+    }
+}
+
+/// The fill and text of one heat map cell: the colour of the strategy with
+/// the lowest median there, at full strength (one hue per strategy, never
+/// shaded), and a label with its letter and how often it is the cheapest.
+pub fn heatmap_cell(d: &SweepData, point: usize) -> (RGBColor, String) {
+    let best = d.best(point);
+    let p = d.points[point][best].prob_cheapest;
+    (
+        style::strategy_color(best),
+        format!("{} {}", strategy_letter(best), percent(p)),
+    )
+}
+
+/// Two keys: the strategy with the lowest median at each point, in its own
+/// colour, labelled with its letter and its P(cheapest) (how sure, in words
+/// and numbers rather than shading, so that no two strategies' colours can
+/// be confused).
 pub fn draw_heatmap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     d: &SweepData,
@@ -152,14 +177,18 @@ pub fn draw_heatmap<DB: DrawingBackend>(
             what,
             scenario: &d.name,
             run: run_line(d),
-            legend: frame::strategy_legend(&d.strategies)
-                .into_iter()
-                .map(|e| LegendEntry::new(e.label, match e.marker {
-                    Marker::Line(c, _) => Marker::Swatch(c, 1.0),
-                    m => m,
-                }))
+            legend: d
+                .strategies
+                .iter()
+                .enumerate()
+                .map(|(s, name)| {
+                    LegendEntry::new(
+                        format!("{}: {name}", strategy_letter(s)),
+                        Marker::Swatch(style::strategy_color(s), 1.0),
+                    )
+                })
                 .collect(),
-            note: Some("Each cell: the strategy with the lowest median TCO there, and how often it is the cheapest (shading and label).".to_string()),
+            note: Some("Each cell: the strategy with the lowest median TCO there (colour and letter), and the share of trials in which it is the cheapest.".to_string()),
         },
     )?;
     let mut chart = frame::chart(
@@ -192,30 +221,19 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     for i in 0..nx {
         for j in 0..ny {
             let k = i * ny + j;
-            let best = d.best(k);
-            let p = d.points[k][best].prob_cheapest;
-            let color = style::strategy_color(best);
-            let alpha = 0.25 + 0.75 * p;
+            let (color, text) = heatmap_cell(d, k);
             let (x, y) = (i as f64, j as f64);
             chart.draw_series([
-                Rectangle::new(
-                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
-                    color.mix(alpha).filled(),
-                ),
+                Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], color.filled()),
                 Rectangle::new(
                     [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                     BACKGROUND.stroke_width(2),
                 ),
             ])?;
             if nx * ny <= 144 {
-                let ink = if alpha > 0.6 {
-                    style::text_on(color)
-                } else {
-                    INK
-                };
-                let font =
-                    style::text(ANNOTATION_SIZE, ink).pos(Pos::new(HPos::Center, VPos::Center));
-                chart.draw_series(std::iter::once(Text::new(percent(p), (x, y), font)))?;
+                let font = style::text(ANNOTATION_SIZE, style::text_on(color))
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                chart.draw_series(std::iter::once(Text::new(text, (x, y), font)))?;
             }
         }
     }
