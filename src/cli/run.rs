@@ -99,6 +99,11 @@ fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
             present::terminal::summary_table(&done.summaries, done.include_business_impact)
         );
         println!();
+        match present::changes::against_previous(&done.dir) {
+            Ok(Some(changes)) => println!("{changes}"),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: not compared with the previous run: {e:#}"),
+        }
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {
         let settled = crate::stats::analysis::cheapest_settled(&r.totals);
