@@ -1,12 +1,15 @@
 //! The edit-and-re-run loop: `compare` (the change table, every difference
 //! of inputs and strategies, horizons refused, trial counts warned about,
-//! compare.csv's change columns) and a run against the previous run kept in
-//! `<out>/previous/`.
+//! compare.csv's change columns), a run against the previous run kept in
+//! `<out>/previous/`, and `watch` (re-runs on save, errors shown in place,
+//! Ctrl-C).
 
 mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{Csv, run_into, shipped, stdout_of, tcosim, tmp};
 
@@ -400,4 +403,144 @@ fn a_rerun_prints_its_changes_against_the_previous_run() {
         "{text}"
     );
     assert!(text.contains("added    strategies.Agency"), "{text}");
+}
+
+/// Polls `what` every 100 ms until it holds, for at most `limit`; on
+/// failure shows what watch printed (`logs`: its stdout and stderr files).
+fn wait_for(
+    limit: Duration,
+    what: &str,
+    child: &mut Child,
+    logs: &Path,
+    mut ok: impl FnMut() -> bool,
+) {
+    let start = Instant::now();
+    let printed = || {
+        format!(
+            "stdout:\n{}\nstderr:\n{}",
+            read(&logs.join("stdout.txt")),
+            read(&logs.join("stderr.txt"))
+        )
+    };
+    while !ok() {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            panic!(
+                "watch ended ({status:?}) while waiting for {what}\n{}",
+                printed()
+            );
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("gave up after {limit:?} waiting for {what}\n{}", printed());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_default()
+}
+
+#[test]
+fn watch_reruns_on_save_shows_errors_in_place_and_stops_on_ctrl_c() {
+    // Generous: the machine may be busy with other builds.
+    let limit = Duration::from_secs(240);
+    let t = tmp();
+    let file = t.path().join("s.toml");
+    let out = t.path().join("res");
+    let page = t.path().join("res.watch.html");
+    fs::write(&file, scenario(120, false)).expect("write");
+    let log = |name: &str| fs::File::create(t.path().join(name)).expect("log file");
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("tcosim"))
+        .arg("watch")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trials", "300", "--threads", "1"])
+        .stdin(Stdio::null())
+        .stdout(log("stdout.txt"))
+        .stderr(log("stderr.txt"))
+        .spawn()
+        .expect("spawn watch");
+
+    // The first run: results, and the page with the report and a refresh.
+    wait_for(limit, "the first report", &mut child, t.path(), || {
+        out.join("report.html").is_file() && read(&page).contains("run at")
+    });
+    let first = read(&page);
+    assert!(first.contains("<meta http-equiv=\"refresh\" content=\"2\">"));
+    assert!(!read(&out.join("report.html")).contains("http-equiv=\"refresh\""));
+    assert!(!read(&out.join("summary.csv")).contains("Agency"));
+
+    // A save: re-run, and the change is printed and shown.
+    fs::write(&file, scenario(160, true)).expect("edit");
+    wait_for(
+        limit,
+        "the re-run after the edit",
+        &mut child,
+        t.path(),
+        || {
+            read(&out.join("summary.csv")).contains("Agency")
+                && read(&page).contains("strategies.Agency")
+        },
+    );
+    let page_text = read(&page);
+    assert!(
+        page_text.contains("engagements.freelancer.hourly_rate.median: 120 → 160"),
+        "the page does not show the change"
+    );
+    wait_for(limit, "the change on stdout", &mut child, t.path(), || {
+        read(&t.path().join("stdout.txt"))
+            .contains("changed  engagements.freelancer.hourly_rate.median: 120 → 160")
+    });
+    let good_report = read(&out.join("report.html"));
+    assert!(good_report.contains("Agency"));
+
+    // A broken save: the error (escaped) above the last good report, whose
+    // file is untouched.
+    let broken = scenario(160, true).replacen("[project]", "[project]\n\"<b>&x\" = 1", 1);
+    fs::write(&file, broken).expect("break");
+    wait_for(limit, "the error on the page", &mut child, t.path(), || {
+        read(&page).contains("watch-error")
+    });
+    let page_text = read(&page);
+    assert!(
+        page_text.contains("unknown key `&lt;b&gt;&amp;x`"),
+        "error not shown escaped"
+    );
+    assert!(!page_text.contains("<b>&x"), "error text not escaped");
+    assert!(page_text.contains("http-equiv=\"refresh\""));
+    let banner = page_text.find("watch-error").expect("banner");
+    let kept = page_text
+        .find("<main>")
+        .expect("the last good report is on the page");
+    assert!(banner < kept, "the error is not above the report");
+    assert_eq!(
+        read(&out.join("report.html")),
+        good_report,
+        "report.html changed"
+    );
+    assert!(read(&out.join("summary.csv")).contains("Agency"));
+    assert!(read(&t.path().join("stderr.txt")).contains("unknown key"));
+
+    // Ctrl-C ends it cleanly.
+    let kill = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("watch did not stop after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    assert!(read(&t.path().join("stdout.txt")).contains("Stopped watching"));
+    assert_eq!(read(&out.join("report.html")), good_report);
 }
