@@ -61,7 +61,7 @@ pub enum Command {
     Charts(ChartsArgs),
     /// Compare runs (the same scenario before and after a change, or two scenarios).
     #[command(
-        after_help = "Example:\n  tcosim run scenarios/default.toml --out results/before\n  tcosim run my-changed.toml --out results/after\n  tcosim compare results/before results/after --out results/before-vs-after"
+        after_help = "Prints, per strategy, the median and mean of each run with the change against the first run in $ and %, whether the lowest median moved, and every input and strategy added, removed or changed; compare.csv has the change columns.\n\nRuns of different horizons are refused (exit code 2) unless --allow-different-horizons: totals over different horizons are not comparable. Runs of different trial counts are compared with a warning: their Monte Carlo precision differs, the comparison is still valid.\n\nExample:\n  tcosim run scenarios/default.toml --out results/before\n  tcosim run my-changed.toml --out results/after\n  tcosim compare results/before results/after --out results/before-vs-after"
     )]
     Compare(CompareArgs),
     /// Run a scenario again at every save of its file: print what changed and keep a page open in a browser up to date.

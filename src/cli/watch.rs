@@ -57,7 +57,7 @@ pub struct WatchArgs {
     /// Worker threads [default: all cores, or RAYON_NUM_THREADS].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
-    /// Chart files to write beside report.html: svg (the default: fastest), png,svg or png
+    /// Chart files to write beside report.html: svg (the default: no PNG to encode, so faster), png,svg or png
     /// (the report shows the charts either way; `none` is refused, as it skips the report).
     #[arg(long, value_name = "FORMATS", default_value = "svg", value_parser = Formats::parse)]
     pub charts: Formats,
