@@ -202,7 +202,7 @@ pub fn watch_command(args: WatchArgs) -> Result<(), CliError> {
     }
     if !args.quiet {
         println!(
-            "Stopped watching {}; the results in {} are those of the last good run.",
+            "\nStopped watching {}; the results in {} are those of the last good run.",
             file.display(),
             w.out.display()
         );
