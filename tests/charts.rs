@@ -702,7 +702,10 @@ mod commands {
             .success();
         let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "run,strategy,mean,p10,p50,p90");
+        assert_eq!(
+            lines[0],
+            "run,strategy,mean,p10,p50,p90,mean_change,mean_change_pct,p50_change,p50_change_pct"
+        );
         assert_eq!(lines.len(), 1 + 2 * 4);
         assert!(
             lines[1].starts_with("before,Freelance,") && lines[5].starts_with("after,Freelance,")

@@ -8,8 +8,9 @@ use clap::Args;
 
 use super::CliError;
 use crate::output::rundata::RunData;
-use crate::output::schema::{self, CompareRecord, Money};
+use crate::output::schema::{self, CompareRecord, Money, Percent};
 use crate::output::{OutputKind, StagedDir};
+use crate::present::changes::{self, RunFigures};
 use crate::present::charts::{self, Formats};
 use crate::present::html;
 
@@ -60,16 +61,22 @@ pub fn charts_command(args: ChartsArgs) -> Result<(), CliError> {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Results directories of `tcosim run` to compare (the same scenario before and after a
-    /// change, or different scenarios).
+    /// change, or different scenarios). Changes are against the first.
     #[arg(value_name = "RUN_DIR", required = true, num_args = 2..)]
     pub dirs: Vec<PathBuf>,
     /// Output directory for compare.csv, the charts and report.html.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
+    /// Compare runs of different horizons anyway. Without it such runs are refused (exit code
+    /// 2): a total over 48 months is not comparable with one over 36, most of the difference
+    /// is the extra year. (Runs with different trial counts are compared with a warning: their
+    /// Monte Carlo precision differs, the comparison is still valid.)
+    #[arg(long)]
+    pub allow_different_horizons: bool,
     /// Chart formats: png,svg, png, svg or none.
     #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
     pub charts: Formats,
-    /// Print nothing but errors.
+    /// Print nothing but errors and warnings.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -89,19 +96,62 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
         }
         runs.push((label, data));
     }
+    let figures: Vec<RunFigures> = runs
+        .iter()
+        .map(|(label, data)| RunFigures::from_data(label, data))
+        .collect();
+    let base = &figures[0];
+    if !args.allow_different_horizons
+        && let Some(r) = figures.iter().find(|r| r.horizon != base.horizon)
+    {
+        return Err(CliError::Input(format!(
+            "{} covers {} months and {} covers {}: totals over different horizons are not comparable \
+(much of the difference would be the {} months). Run both with the same --horizon, or pass \
+--allow-different-horizons to compare them anyway",
+            r.label,
+            r.horizon,
+            base.label,
+            base.horizon,
+            if r.horizon > base.horizon {
+                "extra"
+            } else {
+                "missing"
+            }
+        )));
+    }
+    for r in &figures[1..] {
+        for w in changes::comparability_warnings(base, r) {
+            eprintln!("warning: {w}");
+        }
+    }
     let staged = StagedDir::new(&args.out, OutputKind::Compare)
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let dir = staged.path();
     let rows: Vec<CompareRecord> = runs
         .iter()
         .flat_map(|(label, data)| {
-            data.summary.iter().map(|s| CompareRecord {
-                run: label.clone(),
-                strategy: s.strategy.clone(),
-                mean: Money(s.mean),
-                p10: Money(s.p10),
-                p50: Money(s.p50),
-                p90: Money(s.p90),
+            data.summary.iter().map(|s| {
+                let b = base.summary.iter().find(|x| x.strategy == s.strategy);
+                let (mean_change, mean_pct) = b.map_or((None, None), |b| {
+                    let (d, p) = changes::change(b.mean, s.mean);
+                    (Some(Money(d)), p.map(Percent))
+                });
+                let (p50_change, p50_pct) = b.map_or((None, None), |b| {
+                    let (d, p) = changes::change(b.p50, s.p50);
+                    (Some(Money(d)), p.map(Percent))
+                });
+                CompareRecord {
+                    run: label.clone(),
+                    strategy: s.strategy.clone(),
+                    mean: Money(s.mean),
+                    p10: Money(s.p10),
+                    p50: Money(s.p50),
+                    p90: Money(s.p90),
+                    mean_change,
+                    mean_change_pct: mean_pct,
+                    p50_change,
+                    p50_change_pct: p50_pct,
+                }
             })
         })
         .collect();
@@ -109,11 +159,18 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     if args.charts.any() {
         charts::write_compare(&runs, dir, args.charts.png, args.charts.svg)?;
     }
-    let report = html::render_compare_report(&runs, &[])?;
+    let extra = [(
+        format!("What changed against {}", base.label),
+        changes::report_html(&figures),
+    )];
+    let report = html::render_compare_report(&runs, &extra)?;
     std::fs::write(dir.join("report.html"), report).context("cannot write report.html")?;
     let target = staged.commit()?;
     if !args.quiet {
         println!("Compared {} runs into {}", runs.len(), target.display());
+        println!();
+        println!("Changes against {} (the first run):", base.label);
+        print!("{}", changes::report_text(&figures));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod plan;
 mod run;
 mod signals;
 mod sweep;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ pub use charts::{ChartsArgs, CompareArgs};
 pub use merge::MergeArgs;
 pub use plan::RunArgs;
 pub use sweep::SweepArgs;
+pub use watch::WatchArgs;
 
 use crate::scenario::{DEFAULT_SCENARIO, STARTER_SCENARIO, Scenario, ScenarioError};
 
@@ -59,9 +61,14 @@ pub enum Command {
     Charts(ChartsArgs),
     /// Compare runs (the same scenario before and after a change, or two scenarios).
     #[command(
-        after_help = "Example:\n  tcosim run scenarios/default.toml --out results/before\n  tcosim run my-changed.toml --out results/after\n  tcosim compare results/before results/after --out results/before-vs-after"
+        after_help = "Prints, per strategy, the median and mean of each run with the change against the first run in $ and %, whether the lowest median moved, and every input and strategy added, removed or changed; compare.csv has the change columns.\n\nRuns of different horizons are refused (exit code 2) unless --allow-different-horizons: totals over different horizons are not comparable. Runs of different trial counts are compared with a warning: their Monte Carlo precision differs, the comparison is still valid.\n\nExample:\n  tcosim run scenarios/default.toml --out results/before\n  tcosim run my-changed.toml --out results/after\n  tcosim compare results/before results/after --out results/before-vs-after"
     )]
     Compare(CompareArgs),
+    /// Run a scenario again at every save of its file: print what changed and keep a page open in a browser up to date.
+    #[command(
+        after_help = "Ctrl-C stops it (exit code 0); a run in progress is abandoned and the results stay those of the last good run.\n\nThe page to open is <DIR>.watch.html beside the results directory (results/my.watch.html for results/my): the last good report.html under a banner with what changed, or the error of the latest save; it reloads itself every 2 s, without scripts.\n\nExample:\n  tcosim watch my.toml --trials 2000\n  (open results/my.watch.html, edit my.toml in another window and save)"
+    )]
+    Watch(WatchArgs),
     /// Merge the shard directories of a run made with `run --shard I/N` into one result.
     #[command(
         after_help = "Example:\n  for i in 1 2 3 4; do tcosim run my.toml --shard $i/4 --out shards/$i; done\n  tcosim merge shards/1 shards/2 shards/3 shards/4 --out results/my"
@@ -150,6 +157,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::merge_command(args),
         Command::Charts(args) => charts::charts_command(args),
         Command::Compare(args) => charts::compare_command(args),
+        Command::Watch(args) => watch::watch_command(args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { path } => init_command(&path),
     }

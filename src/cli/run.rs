@@ -112,6 +112,11 @@ fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
         );
         println!();
         println!("{}", present::terminal::verdict(&done.dir));
+        match present::changes::against_previous(&done.dir) {
+            Ok(Some(changes)) => println!("{changes}"),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: not compared with the previous run: {e:#}"),
+        }
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {
         let settled = crate::stats::analysis::cheapest_settled(&r.totals);

@@ -725,7 +725,17 @@ impl From<SensitivityRecord> for SensitivityRow {
     }
 }
 
-/// A row of compare.csv (`tcosim compare`): one strategy of one run.
+fixed_format!(
+    /// A percentage: two decimals (`-12.50` is -12.5%).
+    Percent,
+    2
+);
+
+/// A row of compare.csv (`tcosim compare`): one strategy of one run, and
+/// how its mean and median changed against the same strategy in the first
+/// run (dollars, and percent of the first run's figure). The changes are
+/// 0 in the first run's rows and empty where the first run lacks the
+/// strategy (the percentages also where its figure is 0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareRecord {
     #[serde(with = "cell")]
@@ -736,11 +746,26 @@ pub struct CompareRecord {
     pub p10: Money,
     pub p50: Money,
     pub p90: Money,
+    pub mean_change: Option<Money>,
+    pub mean_change_pct: Option<Percent>,
+    pub p50_change: Option<Money>,
+    pub p50_change_pct: Option<Percent>,
 }
 
 impl CsvFile for CompareRecord {
     const FILE: &'static str = "compare.csv";
-    const HEADER: &'static [&'static str] = &["run", "strategy", "mean", "p10", "p50", "p90"];
+    const HEADER: &'static [&'static str] = &[
+        "run",
+        "strategy",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+        "mean_change",
+        "mean_change_pct",
+        "p50_change",
+        "p50_change_pct",
+    ];
 }
 
 /// A row of voi.csv: the expected value of perfect information on one
@@ -885,6 +910,10 @@ mod tests {
             p10: Money(1.0),
             p50: Money(1.0),
             p90: Money(1.0),
+            mean_change: Some(Money(0.0)),
+            mean_change_pct: None,
+            p50_change: Some(Money(0.0)),
+            p50_change_pct: Some(Percent(0.0)),
         });
     }
 

@@ -7,6 +7,7 @@
 //! states decisions made in [`crate::decide`]: presentation formats,
 //! escapes and draws, and decides nothing itself.
 
+pub mod changes;
 pub mod charts;
 pub mod decision;
 pub mod html;
