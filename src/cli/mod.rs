@@ -251,7 +251,7 @@ fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
         match load_scenario(f) {
             Ok((sc, _)) => {
                 println!("{}: ok", f.display());
-                warn_capacity(&f.display().to_string(), &sc);
+                warn_scenario(&f.display().to_string(), &sc, sc.simulation.horizon_months);
             }
             Err(e) => {
                 failed += 1;
@@ -270,10 +270,12 @@ fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 
-/// Warns on stderr about every phase asked for more work than one engineer
-/// can do (the scenario stays valid).
-pub(crate) fn warn_capacity(label: &str, sc: &Scenario) {
-    for w in crate::scenario::capacity_warnings(sc) {
+/// Warns on stderr about settings that make a strategy or the comparison
+/// mean less than it seems over `horizon` months: phases or a launch target
+/// past the horizon, a build too long for it, identical strategies, a phase
+/// asked for more work than one engineer can do (the scenario stays valid).
+pub(crate) fn warn_scenario(label: &str, sc: &Scenario, horizon: u32) {
+    for w in crate::scenario::scenario_warnings(sc, horizon) {
         eprintln!("warning: {label}: {w}");
     }
 }

@@ -23,7 +23,7 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     if !args.quiet {
         print_start(&job, &label, pool.current_num_threads());
     }
-    super::warn_capacity(&label, &job.scenario);
+    super::warn_scenario(&label, &job.scenario, job.plan.horizon);
     let bar = progress_bar(&job, args.quiet);
     let progress = |done: u64, expected: u64| {
         if let Some(pb) = &bar {

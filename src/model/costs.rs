@@ -79,6 +79,41 @@ impl Category {
         }
     }
 
+    /// What the category counts, in one sentence a report can show.
+    pub const fn definition(self) -> &'static str {
+        match self {
+            Category::Build => "Paid engineering time that delivered the initial system.",
+            Category::Roadmap => {
+                "Paid engineering time that delivered improvement projects (the roadmap)."
+            }
+            Category::Maintenance => {
+                "Paid engineering time that delivered routine upkeep and monitoring of the live system."
+            }
+            Category::Remediation => "Paid engineering time that repaired detected drift.",
+            Category::Rework => {
+                "Paid time spent redoing defective work (more of it while context is missing)."
+            }
+            Category::Context => {
+                "Paid time lost to missing context: a newcomer's slower work while catching up."
+            }
+            Category::Idle => {
+                "Paid time with no work to do (an employee's presence, an unused retainer), and severance."
+            }
+            Category::Hiring => {
+                "Recruiting fees, internal hiring costs, engagement fees and platform fees."
+            }
+            Category::Degradation => {
+                "Business value lost while drift degrades the live product (lost value, not paid out)."
+            }
+            Category::Delay => {
+                "Business value lost to a launch after the target month and to roadmap work waiting in the backlog (lost value, not paid out)."
+            }
+            Category::Unfinished => {
+                "What finishing the work still due at the horizon would cost (build, roadmap, repairs)."
+            }
+        }
+    }
+
     /// Whether the category is business value lost (degradation and delay)
     /// rather than money paid: the one home of the split between cash and
     /// lost value.

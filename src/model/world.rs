@@ -242,7 +242,8 @@ impl World {
 pub struct EventInput {
     /// Key path, e.g. `engagements.engineer.time_to_hire_months`.
     pub key: String,
-    dist: Dist,
+    /// The distribution each event draws from.
+    pub dist: Dist,
     stream: u64,
 }
 

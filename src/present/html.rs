@@ -15,9 +15,11 @@ use anyhow::Result;
 
 use crate::decide::format::{percent, short_money, thousands};
 use crate::decide::{best_by_median, verdict};
+use crate::model::{Category, event_inputs};
 use crate::output::rundata::RunData;
 use crate::present::cash_definition;
 use crate::present::charts::{Chart, median_crossings, style};
+use crate::scenario::keys::unit_of;
 use crate::scenario::{Scenario, Until};
 
 /// Escapes text for HTML element content and attribute values.
@@ -60,6 +62,9 @@ table { border-collapse: collapse; margin: 10px 0 6px; font-size: 15px; }
 table.summary th, table.summary td { padding: 6px 8px; }
 table.summary td { white-space: nowrap; }
 table.summary td:first-child { white-space: normal; min-width: 9em; }
+table.categories td:first-child { min-width: 15em; max-width: 30em; }
+table.categories td { white-space: nowrap; }
+table.categories td:first-child { white-space: normal; }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th { font-weight: 600; background: var(--soft); }
 th:first-child, td:first-child { text-align: left; }
@@ -248,26 +253,157 @@ fn assumptions(out: &mut String, sc: &Scenario) {
             "not included"
         }
     );
+    inputs_table(out, sc);
+    correlations_table(out, sc);
+}
+
+/// A key path, escaped, that may wrap after its dots and underscores
+/// (rather than anywhere) in a narrow column.
+fn breakable(key: &str) -> String {
+    escape(key).replace('.', ".<wbr>").replace('_', "_<wbr>")
+}
+
+/// A value of an input in its unit: money as `$12.3k`, other numbers with
+/// three significant digits.
+fn in_unit(x: f64, unit: &str) -> String {
+    if unit.starts_with('$') {
+        return short_money(x);
+    }
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Every input that a trial or an event draws, with its P10, median and
+/// P90 in its unit, beside the specification as the file wrote it.
+fn inputs_table(out: &mut String, sc: &Scenario) {
     out.push_str(
-        "<h3>Inputs</h3>\n<p class=\"muted\">Every input of the scenario as the file wrote it; \
-         <em>default</em> marks a value the file left out. The sources of the defaults are in docs/ASSUMPTIONS.md.</p>\n\
-         <table>\n<tr><th>Key</th><th class=\"text\">Value</th></tr>\n",
+        "<h3 id=\"inputs\">Inputs</h3>\n<p class=\"muted\">Every input of the scenario: what the file wrote \
+         (<em>default</em> marks a value it left out; the sources of the defaults are in docs/ASSUMPTIONS.md), \
+         and the 10th, 50th and 90th percentiles of the distribution it is drawn from, in its unit. \
+         A fixed value shows the same number three times. Inputs marked <em>per event</em> are drawn afresh \
+         for each project, drift event or search; the others once per trial.</p>\n\
+         <div class=\"scroll\">\n<table class=\"inputs\">\n<tr><th>Input</th><th>P10</th><th>Median</th><th>P90</th>\
+         <th class=\"text\">Unit</th><th class=\"text\">As written</th></tr>\n",
     );
+    let row = |out: &mut String, key: &str, dist: &crate::dist::Dist, written: String| {
+        let unit = unit_of(key).unwrap_or("");
+        let q = |u: f64| in_unit(dist.quantile(u), unit);
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{written}</td></tr>",
+            breakable(key),
+            q(0.1),
+            q(0.5),
+            q(0.9),
+            escape(unit)
+        );
+    };
     for input in &sc.inputs {
-        let value = match input.source.strip_suffix(" (default)") {
+        let written = match input.source.strip_suffix(" (default)") {
             Some(v) => format!(
                 "<code>{}</code> <span class=\"muted\">default</span>",
                 escape(v)
             ),
             None => format!("<code>{}</code>", escape(&input.source)),
         };
-        let _ = writeln!(
+        row(out, &input.key, &input.dist, written);
+    }
+    for e in event_inputs(sc) {
+        row(
             out,
-            "<tr><td><code>{}</code></td><td class=\"text\">{value}</td></tr>",
-            escape(&input.key)
+            &e.key,
+            &e.dist,
+            "<span class=\"muted\">per event</span>".to_string(),
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</table>\n</div>\n");
+}
+
+/// The `[[correlations]]` pairs, with the target rank correlation of each
+/// (and the pairs a run left out because it fixed one of their inputs).
+fn correlations_table(out: &mut String, sc: &Scenario) {
+    let pairs: Vec<_> = sc
+        .correlations
+        .groups
+        .iter()
+        .flat_map(|g| &g.pairs)
+        .collect();
+    if pairs.is_empty() && sc.correlations.left_out.is_empty() {
+        out.push_str(
+            "<p>Correlations: none; every input is drawn independently of the others.</p>\n",
+        );
+        return;
+    }
+    out.push_str(
+        "<h3 id=\"correlations\">Correlated inputs</h3>\n<p class=\"muted\">Pairs of inputs drawn together \
+         (a Gaussian copula): a rank correlation of 0.6 means that when one is high the other tends to be high too; \
+         a negative one, low.</p>\n<div class=\"scroll\">\n<table>\n<tr><th>Input</th><th>Input</th><th>Rank correlation</th></tr>\n",
+    );
+    for p in pairs {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{:.2}</td></tr>",
+            escape(&p.paths[0]),
+            escape(&p.paths[1]),
+            p.rank
+        );
+    }
+    for p in &sc.correlations.left_out {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{:.2} <span class=\"muted\">left out: this run fixed {}</span></td></tr>",
+            escape(&p.paths[0]),
+            escape(&p.paths[1]),
+            p.rank,
+            escape(&p.fixed.join(", "))
+        );
+    }
+    out.push_str("</table>\n</div>\n");
+}
+
+/// What each of the eleven cost categories counts, whether it is cash or
+/// lost value, and its mean per trial under each strategy.
+fn categories_table(out: &mut String, data: &RunData) {
+    out.push_str(
+        "<h2 id=\"categories\">What the costs are made of</h2>\n<p class=\"muted\">The total of each trial is the sum of \
+         these eleven categories. Cash is what the strategy pays; lost value is business value lost, which counts in the \
+         total only when business impact is included. Figures are means per trial.</p>\n\
+         <div class=\"scroll\">\n<table class=\"categories\">\n<tr><th>Category: what it counts</th>",
+    );
+    for (i, s) in data.summary.iter().enumerate() {
+        let _ = write!(out, "<th>{}{}</th>", swatch(i), escape(&s.strategy));
+    }
+    out.push_str("</tr>\n");
+    for (k, c) in Category::ALL.into_iter().enumerate() {
+        let _ = write!(
+            out,
+            "<tr><td><strong>{}</strong>: {} <span class=\"muted\">{}</span></td>",
+            c.name(),
+            escape(c.definition()),
+            if c.is_lost_value() {
+                "Lost value."
+            } else {
+                "Cash."
+            }
+        );
+        for s in &data.summary {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                short_money(s.mean_categories.as_array()[k])
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n</div>\n");
 }
 
 /// The report of one run. `extra` holds (section title, HTML body) pairs
@@ -315,6 +451,7 @@ pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<Strin
     extra_sections(&mut out, extra);
     out.push_str("<h2 id=\"charts\">Charts</h2>\n");
     figures(&mut out, &Chart::of_run(data))?;
+    categories_table(&mut out, data);
     assumptions(&mut out, &data.scenario);
     page_end(&mut out);
     Ok(out)

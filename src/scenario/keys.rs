@@ -41,9 +41,18 @@ pub struct Domain {
     pub clamp: bool,
     /// The range in words, as error messages say it.
     pub what: &'static str,
+    /// The unit of its values, as reports show it (`$/month`,
+    /// `engineer-months`, `probability`); each key states its own with
+    /// [`Domain::with_unit`].
+    pub unit: &'static str,
 }
 
 impl Domain {
+    /// The same range, in `unit`.
+    pub const fn with_unit(self, unit: &'static str) -> Domain {
+        Domain { unit, ..self }
+    }
+
     /// Whether every value from `lo` to `hi` is allowed (an infinite `hi`
     /// is allowed where draws are capped).
     pub fn admits(self, lo: f64, hi: f64) -> bool {
@@ -68,6 +77,7 @@ pub const MONEY: Domain = Domain {
     hi: 1e10,
     clamp: true,
     what: "an amount of money from 0 to 10000000000",
+    unit: "",
 };
 /// An hourly rate.
 pub const HOURLY: Domain = Domain {
@@ -76,6 +86,7 @@ pub const HOURLY: Domain = Domain {
     hi: 1e7,
     clamp: true,
     what: "an hourly rate from 0 to 10000000",
+    unit: "",
 };
 /// Months or engineer-months.
 pub const MONTHS: Domain = Domain {
@@ -84,6 +95,7 @@ pub const MONTHS: Domain = Domain {
     hi: 1e4,
     clamp: true,
     what: "a number of months (or engineer-months) from 0 to 10000",
+    unit: "",
 };
 /// A mean number of events per month.
 pub const PER_MONTH: Domain = Domain {
@@ -92,6 +104,7 @@ pub const PER_MONTH: Domain = Domain {
     hi: 100.0,
     clamp: true,
     what: "a mean number per month from 0 to 100",
+    unit: "",
 };
 /// A factor or a fraction that may exceed 1 (overhead, fees, multipliers).
 pub const FACTOR: Domain = Domain {
@@ -100,6 +113,7 @@ pub const FACTOR: Domain = Domain {
     hi: 100.0,
     clamp: true,
     what: "a factor from 0 to 100",
+    unit: "",
 };
 /// Hours in a month.
 pub const HOURS: Domain = Domain {
@@ -108,6 +122,7 @@ pub const HOURS: Domain = Domain {
     hi: 744.0,
     clamp: true,
     what: "a number of hours per month from 0 to 744",
+    unit: "",
 };
 /// A probability or fraction.
 pub const UNIT: Domain = Domain {
@@ -116,6 +131,7 @@ pub const UNIT: Domain = Domain {
     hi: 1.0,
     clamp: false,
     what: "a probability or fraction between 0 and 1",
+    unit: "",
 };
 /// A share of paid time that is available for work.
 pub const AVAILABILITY: Domain = Domain {
@@ -124,6 +140,7 @@ pub const AVAILABILITY: Domain = Domain {
     hi: 1.0,
     clamp: false,
     what: "a fraction above 0 and at most 1",
+    unit: "",
 };
 /// Productivity with no context.
 pub const PRODUCTIVITY: Domain = Domain {
@@ -132,6 +149,7 @@ pub const PRODUCTIVITY: Domain = Domain {
     hi: 1.0,
     clamp: false,
     what: "a fraction from 0.001 to 1",
+    unit: "",
 };
 
 /// What a key holds.
@@ -386,60 +404,60 @@ pub static KEYS: &[Key] = &[
     opt("simulation", "trials", V::Integer { min: 1, max: LIMIT_TRIALS }, D::Integer(10_000), "10000", "Monte Carlo trials; more gives tighter estimates."),
     opt("simulation", "seed", V::Integer { min: 0, max: i64::MAX as u64 }, D::Integer(1), "1", "Seed of the random streams: same seed, same results."),
     // [project]
-    req("project", "build_effort_months", V::Input(MONTHS), "{ dist = \"lognormal\", median = 4, p90 = 8 }", "Effort to build the system, in engineer-months."),
-    opt("project", "target_launch_month", V::Input(MONTHS), D::Number(0.0), "6", "Month the launch is planned for; delay is costed from here."),
-    req("project", "traction_probability", V::Input(UNIT), "{ dist = \"beta\", alpha = 7, beta = 3 }", "Chance the feature earns its keep."),
-    req("project", "traction_known_after_months", V::Input(MONTHS), "3", "Months live before traction is known."),
-    zero("project", "maintenance_per_month", MONTHS, "{ dist = \"triangular\", min = 0.10, mode = 0.20, max = 0.40 }", "Upkeep once live, in engineer-months per month."),
+    req("project", "build_effort_months", V::Input(MONTHS.with_unit("engineer-months")), "{ dist = \"lognormal\", median = 4, p90 = 8 }", "Effort to build the system, in engineer-months."),
+    opt("project", "target_launch_month", V::Input(MONTHS.with_unit("month number (months start at 0)")), D::Number(0.0), "6", "Month the launch is planned for; delay is costed from here."),
+    req("project", "traction_probability", V::Input(UNIT.with_unit("probability")), "{ dist = \"beta\", alpha = 7, beta = 3 }", "Chance the feature earns its keep."),
+    req("project", "traction_known_after_months", V::Input(MONTHS.with_unit("months")), "3", "Months live before traction is known."),
+    zero("project", "maintenance_per_month", MONTHS.with_unit("engineer-months per month"), "{ dist = \"triangular\", min = 0.10, mode = 0.20, max = 0.40 }", "Upkeep once live, in engineer-months per month."),
     // [roadmap]
-    zero("roadmap", "projects_per_month", PER_MONTH, "{ dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.6 }", "Mean improvement projects arriving per month after launch (Poisson)."),
-    opt("roadmap", "project_size_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 1.0, p90 = 3.0 }", "Effort of each roadmap project, in engineer-months (drawn per project)."),
-    zero("roadmap", "cost_of_delay_per_engineer_month", MONEY, "{ dist = \"lognormal\", median = 2500, p90 = 7500 }", "Value forgone each live month per engineer-month of roadmap work waiting in the backlog."),
+    zero("roadmap", "projects_per_month", PER_MONTH.with_unit("projects per month"), "{ dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.6 }", "Mean improvement projects arriving per month after launch (Poisson)."),
+    opt("roadmap", "project_size_months", V::PerEvent(MONTHS.with_unit("engineer-months per project")), D::Number(0.0), "{ dist = \"lognormal\", median = 1.0, p90 = 3.0 }", "Effort of each roadmap project, in engineer-months (drawn per project)."),
+    zero("roadmap", "cost_of_delay_per_engineer_month", MONEY.with_unit("$ per month per engineer-month waiting"), "{ dist = \"lognormal\", median = 2500, p90 = 7500 }", "Value forgone each live month per engineer-month of roadmap work waiting in the backlog."),
     // [business]
     opt("business", "include_business_impact", V::Bool, D::Bool(true), "true", "Whether lost value and delay count in the total cost (false: reported, not added)."),
-    zero("business", "value_at_risk_per_month", MONEY, "{ dist = \"lognormal\", median = 30000, p90 = 80000 }", "Value lost per month at 100% degradation."),
-    zero("business", "cost_of_delay_per_month", MONEY, "{ dist = \"lognormal\", median = 20000, p90 = 60000 }", "Cost of each month the launch is late."),
-    zero("business", "unfinished_cost_per_engineer_month", MONEY, "20000", "Cost to finish each engineer-month of work left at the horizon."),
+    zero("business", "value_at_risk_per_month", MONEY.with_unit("$/month"), "{ dist = \"lognormal\", median = 30000, p90 = 80000 }", "Value lost per month at 100% degradation."),
+    zero("business", "cost_of_delay_per_month", MONEY.with_unit("$/month"), "{ dist = \"lognormal\", median = 20000, p90 = 60000 }", "Cost of each month the launch is late."),
+    zero("business", "unfinished_cost_per_engineer_month", MONEY.with_unit("$ per engineer-month"), "20000", "Cost to finish each engineer-month of work left at the horizon."),
     // [knowledge]
-    req("knowledge", "full_context_months", V::Input(MONTHS), "{ dist = \"triangular\", min = 1, mode = 3, max = 6 }", "Time a newcomer takes to get the full picture."),
-    req("knowledge", "productivity_at_zero_context", V::Input(PRODUCTIVITY), "0.3", "Speed of a newcomer with no context, as a fraction of full speed."),
-    zero("knowledge", "rework_base", UNIT, "{ dist = \"triangular\", min = 0.05, mode = 0.10, max = 0.20 }", "Share of work that is defective even with full context."),
-    zero("knowledge", "rework_at_zero_context", UNIT, "{ dist = \"triangular\", min = 0.10, mode = 0.25, max = 0.40 }", "Extra defective share with no context."),
+    req("knowledge", "full_context_months", V::Input(MONTHS.with_unit("months")), "{ dist = \"triangular\", min = 1, mode = 3, max = 6 }", "Time a newcomer takes to get the full picture."),
+    req("knowledge", "productivity_at_zero_context", V::Input(PRODUCTIVITY.with_unit("share of full speed")), "0.3", "Speed of a newcomer with no context, as a fraction of full speed."),
+    zero("knowledge", "rework_base", UNIT.with_unit("share of work"), "{ dist = \"triangular\", min = 0.05, mode = 0.10, max = 0.20 }", "Share of work that is defective even with full context."),
+    zero("knowledge", "rework_at_zero_context", UNIT.with_unit("share of work"), "{ dist = \"triangular\", min = 0.10, mode = 0.25, max = 0.40 }", "Extra defective share with no context."),
     // [drift]
-    zero("drift", "events_per_month", PER_MONTH, "{ dist = \"beta\", alpha = 2, beta = 18 }", "Mean sudden drift events per month (Poisson)."),
-    opt("drift", "severity", V::PerEvent(UNIT), D::Number(0.0), "{ dist = \"beta\", alpha = 2, beta = 8 }", "Quality lost per drift event (drawn per event)."),
-    zero("drift", "decay_per_engineer_month_unmaintained", FACTOR, "{ dist = \"triangular\", min = 0.05, mode = 0.10, max = 0.25 }", "Quality lost per engineer-month of maintenance left undone."),
-    zero("drift", "remediation_months_per_severity", MONTHS, "{ dist = \"lognormal\", median = 1.25, p90 = 3.75 }", "Repair effort per unit of severity, in engineer-months."),
-    zero("drift", "detected_per_month_monitored", UNIT, "0.9", "Share of hidden degradation found per month with monitoring."),
-    zero("drift", "detected_per_month_unmonitored", UNIT, "0.25", "Share of hidden degradation found per month without monitoring."),
-    zero("drift", "act_when_degraded_above", UNIT, "0.05", "Detected degradation above which a repair is started."),
+    zero("drift", "events_per_month", PER_MONTH.with_unit("events per month"), "{ dist = \"beta\", alpha = 2, beta = 18 }", "Mean sudden drift events per month (Poisson)."),
+    opt("drift", "severity", V::PerEvent(UNIT.with_unit("share of quality per event")), D::Number(0.0), "{ dist = \"beta\", alpha = 2, beta = 8 }", "Quality lost per drift event (drawn per event)."),
+    zero("drift", "decay_per_engineer_month_unmaintained", FACTOR.with_unit("share of quality per engineer-month undone"), "{ dist = \"triangular\", min = 0.05, mode = 0.10, max = 0.25 }", "Quality lost per engineer-month of maintenance left undone."),
+    zero("drift", "remediation_months_per_severity", MONTHS.with_unit("engineer-months per unit of severity"), "{ dist = \"lognormal\", median = 1.25, p90 = 3.75 }", "Repair effort per unit of severity, in engineer-months."),
+    zero("drift", "detected_per_month_monitored", UNIT.with_unit("share per month"), "0.9", "Share of hidden degradation found per month with monitoring."),
+    zero("drift", "detected_per_month_unmonitored", UNIT.with_unit("share per month"), "0.25", "Share of hidden degradation found per month without monitoring."),
+    zero("drift", "act_when_degraded_above", UNIT.with_unit("share of quality"), "0.05", "Detected degradation above which a repair is started."),
     // [engagements.NAME], any kind.
     req(ENGAGEMENT, "kind", V::Text { help: "\"freelance\" or \"employee\"" }, "\"freelance\"", "\"freelance\" (paid by the hour) or \"employee\" (paid a salary); required unless the engagement `extends` another."),
     opt(ENGAGEMENT, "extends", V::Text { help: "the name of another engagement" }, D::None, "\"freelancer\"", "Another engagement whose keys (and draws) this one takes, except those it sets."),
     opt(ENGAGEMENT, "scope", V::Scope, D::Derived("build, roadmap and remediation for a freelance engagement; every kind of work for an employee"), "[\"build\", \"roadmap\", \"remediation\"]", "Kinds of work it does."),
-    zero(ENGAGEMENT, "documentation", UNIT, "{ dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.5 }", "Share of context kept when the person leaves."),
+    zero(ENGAGEMENT, "documentation", UNIT.with_unit("share of context kept"), "{ dist = \"triangular\", min = 0.1, mode = 0.3, max = 0.5 }", "Share of context kept when the person leaves."),
     opt(ENGAGEMENT, "monitoring", V::Bool, D::Derived("true when the scope includes maintenance"), "true", "Whether its presence means drift is watched."),
-    opt(ENGAGEMENT, "rework_multiplier", V::Input(FACTOR), D::Number(1.0), "{ dist = \"triangular\", min = 0.9, mode = 1.2, max = 1.6 }", "Factor on the share of defective work."),
+    opt(ENGAGEMENT, "rework_multiplier", V::Input(FACTOR.with_unit("factor")), D::Number(1.0), "{ dist = \"triangular\", min = 0.9, mode = 1.2, max = 1.6 }", "Factor on the share of defective work."),
     // Freelance engagements.
-    req(FREELANCE, "hourly_rate", V::Input(HOURLY), "{ dist = \"lognormal\", median = 120, p90 = 200 }", "Hourly rate."),
-    opt(FREELANCE, "max_hours_per_month", V::Input(HOURS), D::Number(HOURS_PER_MONTH), "142", "Most hours billed in one month (an average month's, leave taken)."),
-    zero(FREELANCE, "platform_fee", FACTOR, "{ dist = \"triangular\", min = 0.03, mode = 0.05, max = 0.10 }", "Share added to billings by the platform."),
-    zero(FREELANCE, "engagement_fee", MONEY, "0", "Fee paid per engagement."),
-    opt(FREELANCE, "time_to_engage_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 0.33, p90 = 1.0 }", "Time from the start of a search to the first day (drawn per search)."),
-    zero(FREELANCE, "exit_per_month", UNIT, "0.04", "Chance of leaving in any month of an engagement."),
-    zero(FREELANCE, "returns_for_follow_up", UNIT, "{ dist = \"beta\", alpha = 6, beta = 4 }", "Chance the last freelancer comes back for the next task."),
-    zero(FREELANCE, "retainer_hours_per_month", HOURS, "32", "Hours paid every live month, used or not."),
+    req(FREELANCE, "hourly_rate", V::Input(HOURLY.with_unit("$/hour")), "{ dist = \"lognormal\", median = 120, p90 = 200 }", "Hourly rate."),
+    opt(FREELANCE, "max_hours_per_month", V::Input(HOURS.with_unit("hours per month")), D::Number(HOURS_PER_MONTH), "142", "Most hours billed in one month (an average month's, leave taken)."),
+    zero(FREELANCE, "platform_fee", FACTOR.with_unit("share of billings"), "{ dist = \"triangular\", min = 0.03, mode = 0.05, max = 0.10 }", "Share added to billings by the platform."),
+    zero(FREELANCE, "engagement_fee", MONEY.with_unit("$ per engagement"), "0", "Fee paid per engagement."),
+    opt(FREELANCE, "time_to_engage_months", V::PerEvent(MONTHS.with_unit("months")), D::Number(0.0), "{ dist = \"lognormal\", median = 0.33, p90 = 1.0 }", "Time from the start of a search to the first day (drawn per search)."),
+    zero(FREELANCE, "exit_per_month", UNIT.with_unit("probability per month"), "0.04", "Chance of leaving in any month of an engagement."),
+    zero(FREELANCE, "returns_for_follow_up", UNIT.with_unit("probability"), "{ dist = \"beta\", alpha = 6, beta = 4 }", "Chance the last freelancer comes back for the next task."),
+    zero(FREELANCE, "retainer_hours_per_month", HOURS.with_unit("hours per month"), "32", "Hours paid every live month, used or not."),
     // Employee engagements.
-    req(EMPLOYEE, "annual_salary", V::Input(MONEY), "{ dist = \"lognormal\", median = 150000, p90 = 215000 }", "Salary per year."),
-    zero(EMPLOYEE, "overhead", FACTOR, "{ dist = \"triangular\", min = 0.22, mode = 0.29, max = 0.38 }", "Benefits and payroll taxes, as a share of salary."),
-    zero(EMPLOYEE, "tools_per_year", MONEY, "{ dist = \"triangular\", min = 4000, mode = 8000, max = 15000 }", "Tools and equipment per year."),
-    zero(EMPLOYEE, "recruiting_fee", FACTOR, "{ dist = \"triangular\", min = 0.15, mode = 0.20, max = 0.30 }", "Recruiter's fee as a share of salary; 0 if hiring directly."),
-    zero(EMPLOYEE, "internal_hiring_cost", MONEY, "{ dist = \"lognormal\", median = 9000, p90 = 25000 }", "Internal cost of each hire."),
-    opt(EMPLOYEE, "time_to_hire_months", V::PerEvent(MONTHS), D::Number(0.0), "{ dist = \"lognormal\", median = 2.5, p90 = 5.0 }", "Time from the start of a search to the new hire's first day (drawn per search)."),
-    zero(EMPLOYEE, "attrition_per_year", UNIT, "{ dist = \"beta\", alpha = 6.5, beta = 43.5 }", "Chance of leaving in a year."),
-    zero(EMPLOYEE, "notice_months", MONTHS, "0.5", "Notice period, in months."),
-    zero(EMPLOYEE, "severance_months", MONTHS, "1", "Salary paid if the product is retired for lack of traction, in months."),
-    opt(EMPLOYEE, "availability", V::Input(AVAILABILITY), D::Number(1.0), "{ dist = \"triangular\", min = 0.85, mode = 0.89, max = 0.92 }", "Share of paid time available for the project (leave, holidays and company time taken out)."),
+    req(EMPLOYEE, "annual_salary", V::Input(MONEY.with_unit("$/year")), "{ dist = \"lognormal\", median = 150000, p90 = 215000 }", "Salary per year."),
+    zero(EMPLOYEE, "overhead", FACTOR.with_unit("share of salary"), "{ dist = \"triangular\", min = 0.22, mode = 0.29, max = 0.38 }", "Benefits and payroll taxes, as a share of salary."),
+    zero(EMPLOYEE, "tools_per_year", MONEY.with_unit("$/year"), "{ dist = \"triangular\", min = 4000, mode = 8000, max = 15000 }", "Tools and equipment per year."),
+    zero(EMPLOYEE, "recruiting_fee", FACTOR.with_unit("share of salary"), "{ dist = \"triangular\", min = 0.15, mode = 0.20, max = 0.30 }", "Recruiter's fee as a share of salary; 0 if hiring directly."),
+    zero(EMPLOYEE, "internal_hiring_cost", MONEY.with_unit("$ per hire"), "{ dist = \"lognormal\", median = 9000, p90 = 25000 }", "Internal cost of each hire."),
+    opt(EMPLOYEE, "time_to_hire_months", V::PerEvent(MONTHS.with_unit("months")), D::Number(0.0), "{ dist = \"lognormal\", median = 2.5, p90 = 5.0 }", "Time from the start of a search to the new hire's first day (drawn per search)."),
+    zero(EMPLOYEE, "attrition_per_year", UNIT.with_unit("probability per year"), "{ dist = \"beta\", alpha = 6.5, beta = 43.5 }", "Chance of leaving in a year."),
+    zero(EMPLOYEE, "notice_months", MONTHS.with_unit("months"), "0.5", "Notice period, in months."),
+    zero(EMPLOYEE, "severance_months", MONTHS.with_unit("months of salary"), "1", "Salary paid if the product is retired for lack of traction, in months."),
+    opt(EMPLOYEE, "availability", V::Input(AVAILABILITY.with_unit("share of paid time")), D::Number(1.0), "{ dist = \"triangular\", min = 0.85, mode = 0.89, max = 0.92 }", "Share of paid time available for the project (leave, holidays and company time taken out)."),
     // [[strategies]]
     req(STRATEGY, "name", V::Text { help: "the strategy's name as a string" }, "\"Freelance, then hire\"", "The strategy's name, unique in the scenario."),
     opt(STRATEGY, "description", V::Text { help: "a description as a string" }, D::Text(""), "\"Start freelance, hire once traction is known.\"", "What the strategy is."),
@@ -502,6 +520,29 @@ pub fn find(section: &str, name: &str) -> Option<&'static Key> {
     of(section).find(|k| k.name == name)
 }
 
+/// The key a dotted input path names: `section.key` or
+/// `engagements.NAME.key` (an engagement's keys are found in every kind's
+/// section).
+pub fn of_path(path: &str) -> Option<&'static Key> {
+    let (head, name) = path.rsplit_once('.')?;
+    if head.starts_with("engagements.") {
+        [ENGAGEMENT, FREELANCE, EMPLOYEE]
+            .into_iter()
+            .find_map(|s| find(s, name))
+    } else {
+        find(head, name)
+    }
+}
+
+/// The unit of the values of the input at a dotted path (`$/month`,
+/// `engineer-months`, ...), if the path names an input or per-event key.
+pub fn unit_of(path: &str) -> Option<&'static str> {
+    match of_path(path)?.value {
+        Value::Input(d) | Value::PerEvent(d) => Some(d.unit),
+        _ => None,
+    }
+}
+
 /// The key `name` of `section`, for code that reads a key by name.
 ///
 /// # Panics
@@ -560,6 +601,23 @@ mod tests {
             );
             assert!(!k.doc.is_empty() && !k.example.is_empty());
         }
+    }
+
+    #[test]
+    fn every_drawn_key_states_its_unit() {
+        for k in KEYS {
+            if let V::Input(d) | V::PerEvent(d) = k.value {
+                assert!(!d.unit.is_empty(), "{}.{} has no unit", k.section, k.name);
+            }
+        }
+        assert_eq!(unit_of("employee.annual_salary"), None);
+        assert_eq!(
+            unit_of("engagements.engineer.annual_salary"),
+            Some("$/year")
+        );
+        assert_eq!(unit_of("engagements.x.hourly_rate"), Some("$/hour"));
+        assert_eq!(unit_of("business.value_at_risk_per_month"), Some("$/month"));
+        assert_eq!(unit_of("simulation.trials"), None);
     }
 
     #[test]

@@ -16,12 +16,14 @@ pub mod keys;
 mod parse;
 mod strategies;
 mod values;
+mod warnings;
 
 pub use capacity::{CapacityWarning, capacity_warnings};
 pub use correlations::{CorrelationGroup, CorrelationPair, Correlations, LeftOutPair};
 pub use diag::{Diag, ScenarioError};
 pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
 pub use parse::{parse_scenario, parse_scenario_with_fixed};
+pub use warnings::{ScenarioWarning, scenario_warnings};
 
 use crate::dist::Dist;
 
@@ -236,7 +238,7 @@ pub enum Until {
 }
 
 /// One phase of a strategy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Phase {
     /// Index into [`Scenario::engagements`].
     pub engagement: usize,
