@@ -309,7 +309,7 @@ impl Watcher<'_> {
         };
         let staged =
             StagedDir::new(&out, OutputKind::Run).map_err(|e| CliError::Input(format!("{e:#}")))?;
-        super::warn_capacity(&label, &job.scenario);
+        super::warn_scenario(&label, &job.scenario, job.plan.horizon);
         let progress = |_: u64, _: u64| {};
         let hooks = Hooks {
             progress: &progress,

@@ -48,7 +48,9 @@ impl RunFigures {
     /// layout this version reads, and not a shard: a shard's summary is not
     /// the run's), summary.csv and scenario.toml.
     pub fn load(dir: &Path, label: &str) -> Result<RunFigures> {
-        let manifest = Manifest::read(&dir.join("manifest.json"))?;
+        let remedy = "run the scenario again to compare with it";
+        let manifest = Manifest::read(&dir.join("manifest.json"), remedy)?;
+        manifest.verify_files(dir, &["summary.csv", "scenario.toml"], remedy)?;
         if let Some(s) = manifest.shard {
             bail!(
                 "{} holds shard {}/{} of a run, not a whole run",
