@@ -399,7 +399,8 @@ fn checksums_are_the_same_whatever_the_threads_and_for_merged_shards() {
             "scenario.toml",
             "sensitivity.csv",
             "summary.csv",
-            "trials.csv"
+            "trials.csv",
+            "voi.csv"
         ]
     );
     for (name, c) in &m1.checksums {

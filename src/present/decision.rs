@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use crate::decide::format::short_money;
 use crate::decide::verdict::{self, Evidence, Span};
 use crate::decide::{Ranking, widest_relative_half_width};
 use crate::output::rundata::RunData;
@@ -97,7 +98,9 @@ pub fn what_would_change(data: &RunData) -> Option<String> {
         ));
     }
     let (na, nb) = (&data.strategies[a], &data.strategies[b]);
-    let mut out = format!(
+    let mut out = what_to_learn_first(data);
+    let _ = write!(
+        out,
         "<p>{}</p>\n<ol>\n",
         html(&verdict::drivers_intro(na, nb, &target))
     );
@@ -113,6 +116,52 @@ pub fn what_would_change(data: &RunData) -> Option<String> {
         let _ = writeln!(out, "<p>{}</p>", html(&verdict::sweep_hint(key)));
     }
     Some(out)
+}
+
+/// The inputs ranked by the expected value of perfect information on each
+/// (voi.csv): what knowing it exactly before choosing would save on
+/// average, with its Monte Carlo error and the estimator's bias, and the
+/// strategy its low and high values call for. Empty without voi.csv or
+/// when no input is worth more than its bias.
+fn what_to_learn_first(data: &RunData) -> String {
+    let ranked = crate::stats::voi::ranked(&data.voi, &data.strategies);
+    let worth: Vec<_> = ranked
+        .into_iter()
+        .filter(|(r, ..)| r.evppi - r.bias > 2.0 * r.se)
+        .take(3)
+        .collect();
+    if data.voi.is_empty() {
+        return String::new();
+    }
+    if worth.is_empty() {
+        return "<p>What to learn first: no input is worth learning before choosing; \
+                knowing any one of them exactly would save no more than the estimate's own noise (voi.csv).</p>\n"
+            .to_string();
+    }
+    let mut out = String::from(
+        "<p>What to learn first, ranked by what knowing the input exactly before choosing would save \
+         on average (the expected value of perfect information; voi.csv and the voi chart):</p>\n<ol>\n",
+    );
+    for (r, now, low, high) in worth {
+        let choice = if low == high {
+            format!("either way it calls for {low}, but not in every bin")
+        } else {
+            format!("if it is low, {low}; if high, {high}")
+        };
+        let _ = writeln!(
+            out,
+            "<li>{}</li>",
+            escape(&format!(
+                "{}: knowing it would save {} on average (± {} at 95%; an input of no use scores {}); without it the choice is {now}; {choice}.",
+                r.input,
+                short_money(r.evppi),
+                short_money(1.96 * r.se),
+                short_money(r.bias)
+            ))
+        );
+    }
+    out.push_str("</ol>\n");
+    out
 }
 
 /// The sections for `html::render_report`.

@@ -1,0 +1,122 @@
+//! What the report says in plain language: every cost category defined,
+//! every input shown as P10 / median / P90 in its unit (and correlations),
+//! and `validate` warning of settings that make a strategy mean less.
+
+mod common;
+
+use std::fs;
+
+use common::{repo, run_into, shipped, tcosim, tmp};
+use tcosim::model::Category;
+use tcosim::present::html::escape;
+
+#[test]
+fn every_cost_category_is_defined_in_the_report() {
+    let t = tmp();
+    let out = t.path().join("r");
+    run_into(
+        Some(&shipped("default")),
+        &out,
+        &["--trials", "200", "--charts", "svg"],
+    );
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("<h2 id=\"categories\">What the costs are made of</h2>"));
+    for c in Category::ALL {
+        let row = format!(
+            "<tr><td><strong>{}</strong>: {}",
+            c.name(),
+            escape(c.definition())
+        );
+        assert!(html.contains(&row), "no definition of {}", c.name());
+    }
+}
+
+#[test]
+fn inputs_are_shown_as_percentiles_in_their_units() {
+    let t = tmp();
+    let out = t.path().join("r");
+    run_into(
+        Some(&shipped("default")),
+        &out,
+        &["--trials", "200", "--charts", "svg"],
+    );
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    // { dist = "lognormal", median = 30000, p90 = 80000 }: P50 and P90 are
+    // the parameters themselves.
+    let row = html
+        .lines()
+        .find(|l| l.contains("business.<wbr>value_<wbr>at_<wbr>risk_<wbr>per_<wbr>month"))
+        .expect("a row for value at risk");
+    assert!(row.contains("<td>$30.0k</td><td>$80.0k</td>"), "{row}");
+    assert!(row.contains(">$/month<"), "{row}");
+    // A fixed value shows the same number three times, in its unit.
+    let row = html
+        .lines()
+        .find(|l| l.contains("project.<wbr>target_<wbr>launch_<wbr>month"))
+        .expect("a row for the target");
+    assert!(row.contains("<td>6</td><td>6</td><td>6</td>"), "{row}");
+    // Per-event inputs are listed and marked.
+    let row = html
+        .lines()
+        .find(|l| l.contains("roadmap.<wbr>project_<wbr>size_<wbr>months"))
+        .expect("a row for the project size");
+    assert!(
+        row.contains("per event") && row.contains("engineer-months per project"),
+        "{row}"
+    );
+}
+
+#[test]
+fn correlated_inputs_are_listed_with_their_rank() {
+    let t = tmp();
+    let out = t.path().join("r");
+    let scenario = repo("tests/fixtures/correlated.toml");
+    run_into(
+        Some(&scenario),
+        &out,
+        &["--trials", "200", "--charts", "svg"],
+    );
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(html.contains("<h3 id=\"correlations\">Correlated inputs</h3>"));
+    let text = fs::read_to_string(&scenario).unwrap();
+    let first_rank = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rank = "))
+        .and_then(|r| r.split_whitespace().next())
+        .map(|r| r.parse::<f64>().unwrap())
+        .expect("a rank in the fixture");
+    assert!(html.contains(&format!("<td>{first_rank:.2}</td>")));
+}
+
+#[test]
+fn validate_warns_of_phases_and_targets_past_the_horizon_and_twin_strategies() {
+    let t = tmp();
+    let text = fs::read_to_string(shipped("default")).unwrap();
+    let text = text
+        .replace("until = \"traction\"", "until = { month = 40 }")
+        .replace("target_launch_month = 6", "target_launch_month = 50");
+    assert!(text.contains("month = 40") && text.contains("target_launch_month = 50"));
+    let twin = "\n[[strategies]]\nname = \"Freelance again\"\nphases = [{ engagement = \"freelancer\" }]\n";
+    let file = t.path().join("s.toml");
+    fs::write(&file, format!("{text}{twin}")).unwrap();
+    let a = tcosim().arg("validate").arg(&file).assert().success();
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("lasts until month 40, but the horizon is 36 months"),
+        "{err}"
+    );
+    assert!(err.contains("project.target_launch_month"), "{err}");
+    assert!(
+        err.contains("\"Freelance\" and \"Freelance again\" are staffed the same way"),
+        "{err}"
+    );
+    // The shipped scenarios draw none.
+    for stem in ["default", "core-product", "proof-of-concept"] {
+        tcosim()
+            .arg("validate")
+            .arg(shipped(stem))
+            .assert()
+            .success()
+            .stderr("");
+    }
+}
