@@ -120,3 +120,26 @@ fn validate_warns_of_phases_and_targets_past_the_horizon_and_twin_strategies() {
             .stderr("");
     }
 }
+
+/// In the default scenario the retainer has the lowest median but Freelance
+/// the lowest mean and the most wins: no row may be set in bold as if one
+/// measure settled it.
+#[test]
+fn no_row_is_bold_when_the_measures_disagree() {
+    let t = tmp();
+    let out = t.path().join("r");
+    run_into(Some(&shipped("default")), &out, &["--charts", "svg"]);
+    let summary = common::Csv::read(&out.join("summary.csv"));
+    let lowest = |col: &str, sign: f64| {
+        (0..4)
+            .min_by(|&a, &b| (sign * summary.num(a, col)).total_cmp(&(sign * summary.num(b, col))))
+            .unwrap()
+    };
+    assert_ne!(
+        lowest("p50", 1.0),
+        lowest("mean", 1.0),
+        "the premise of this test"
+    );
+    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(!html.contains("<tr class=\"best\">"));
+}

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use crate::decide::format::{percent, short_money, thousands};
-use crate::decide::{best_by_median, verdict};
+use crate::decide::verdict;
 use crate::model::{Category, event_inputs};
 use crate::output::rundata::RunData;
 use crate::present::cash_definition;
@@ -169,7 +169,19 @@ pub fn crossings(data: &RunData) -> Vec<String> {
 }
 
 fn summary_table(out: &mut String, data: &RunData) {
-    let best = best_by_median(&data.summary);
+    // One row is set in bold only when the lowest median, the lowest mean
+    // and the highest P(cheapest) are the same strategy: where they differ
+    // a bold row would pick one measure over the verdict, which weighs all
+    // three.
+    let lowest = |f: &dyn Fn(&crate::stats::Summary) -> f64| {
+        (0..data.summary.len()).min_by(|&a, &b| f(&data.summary[a]).total_cmp(&f(&data.summary[b])))
+    };
+    let by_median = lowest(&|s| s.p50);
+    let best = if by_median == lowest(&|s| s.mean) && by_median == lowest(&|s| -s.prob_cheapest) {
+        by_median.unwrap_or(usize::MAX)
+    } else {
+        usize::MAX
+    };
     out.push_str(
         "<div class=\"scroll\">\n<table class=\"summary\">\n<tr><th>Strategy</th><th>Median total</th><th>Median cash</th>\
          <th>Mean total</th><th>Mean cash</th><th>Mean lost value</th><th>P(cheapest)</th><th>P10 total</th>\
@@ -204,7 +216,7 @@ fn summary_table(out: &mut String, data: &RunData) {
         "<p class=\"muted\">Total cost of ownership over the horizon. Median (P50), P10, P90: 50%, 10%, 90% of trials cost at most this. \
          P(cheapest): share of trials in which the strategy's total is the lowest, a trial in which several tie for the lowest shared between them \
          (summary.csv's p_strictly_cheapest and p_tied_cheapest count the trials won alone and tied). CVaR95: mean total of the costliest 5% of trials. \
-         The spreads (P90 − P10, P90 / P10) are those of the total.</p>\n",
+         The spreads (P90 − P10, P90 / P10) are those of the total. A row is in bold only when that strategy has the lowest median, the lowest mean and the highest P(cheapest) at once.</p>\n",
     );
 }
 
