@@ -10,8 +10,8 @@ use common::{repo, run_into, shipped, tcosim, tmp};
 use tcosim::model::Category;
 use tcosim::present::html::escape;
 
-#[test]
-fn every_cost_category_is_defined_in_the_report() {
+/// The report of a small run of the default scenario.
+fn default_report() -> String {
     let t = tmp();
     let out = t.path().join("r");
     run_into(
@@ -19,7 +19,12 @@ fn every_cost_category_is_defined_in_the_report() {
         &out,
         &["--trials", "200", "--charts", "svg"],
     );
-    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    fs::read_to_string(out.join("report.html")).expect("report.html")
+}
+
+#[test]
+fn every_cost_category_is_defined_in_the_report() {
+    let html = default_report();
     assert!(html.contains("<h2 id=\"categories\">What the costs are made of</h2>"));
     for c in Category::ALL {
         let row = format!(
@@ -33,14 +38,7 @@ fn every_cost_category_is_defined_in_the_report() {
 
 #[test]
 fn inputs_are_shown_as_percentiles_in_their_units() {
-    let t = tmp();
-    let out = t.path().join("r");
-    run_into(
-        Some(&shipped("default")),
-        &out,
-        &["--trials", "200", "--charts", "svg"],
-    );
-    let html = fs::read_to_string(out.join("report.html")).expect("report.html");
+    let html = default_report();
     // { dist = "lognormal", median = 30000, p90 = 80000 }: P50 and P90 are
     // the parameters themselves.
     let row = html

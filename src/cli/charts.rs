@@ -102,21 +102,12 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
         .collect();
     let base = &figures[0];
     if !args.allow_different_horizons
-        && let Some(r) = figures.iter().find(|r| r.horizon != base.horizon)
+        && let Some(why) = figures[1..]
+            .iter()
+            .find_map(|r| changes::horizon_mismatch(base, r))
     {
         return Err(CliError::Input(format!(
-            "{} covers {} months and {} covers {}: totals over different horizons are not comparable \
-(much of the difference would be the {} months). Run both with the same --horizon, or pass \
---allow-different-horizons to compare them anyway",
-            r.label,
-            r.horizon,
-            base.label,
-            base.horizon,
-            if r.horizon > base.horizon {
-                "extra"
-            } else {
-                "missing"
-            }
+            "{why}. Run both with the same --horizon, or pass --allow-different-horizons to compare them anyway"
         )));
     }
     for r in &figures[1..] {

@@ -313,13 +313,11 @@ pub fn setting_differences(base: &RunFigures, run: &RunFigures) -> Vec<String> {
     out
 }
 
-/// Warnings about comparing `run` with `base`: totals over different
-/// horizons are not comparable; different trial counts give different Monte
-/// Carlo precision (the comparison stays valid).
-pub fn comparability_warnings(base: &RunFigures, run: &RunFigures) -> Vec<String> {
-    let mut out = Vec::new();
-    if base.horizon != run.horizon {
-        out.push(format!(
+/// Why `run` and `base` are not comparable when their horizons differ
+/// (`None` when they are the same).
+pub fn horizon_mismatch(base: &RunFigures, run: &RunFigures) -> Option<String> {
+    (base.horizon != run.horizon).then(|| {
+        format!(
             "{} covers {} months and {} covers {}: totals over different horizons are not comparable (much of the change is the {} months)",
             run.label,
             run.horizon,
@@ -330,8 +328,15 @@ pub fn comparability_warnings(base: &RunFigures, run: &RunFigures) -> Vec<String
             } else {
                 "missing"
             }
-        ));
-    }
+        )
+    })
+}
+
+/// Warnings about comparing `run` with `base`: totals over different
+/// horizons are not comparable; different trial counts give different Monte
+/// Carlo precision (the comparison stays valid).
+pub fn comparability_warnings(base: &RunFigures, run: &RunFigures) -> Vec<String> {
+    let mut out: Vec<String> = horizon_mismatch(base, run).into_iter().collect();
     if base.trials != run.trials {
         out.push(format!(
             "{} has {} trials and {} has {}: their Monte Carlo precision differs (the comparison is still valid)",
