@@ -162,9 +162,12 @@ impl RunData {
             })
         };
         let monthly = read_monthly(dir, &index, strategies.len(), manifest.horizon_months)?;
+        // trials.csv's `retired` column: read with the totals when they
+        // come from the file, on its own when they were given.
+        let mut retired = Vec::new();
         let totals = match totals {
             Some(t) => t,
-            None => read_totals(dir, &strategies, manifest.trials)?,
+            None => read_totals(dir, &strategies, manifest.trials, &mut retired)?,
         };
         let sensitivity: Vec<SensitivityRow> = read_optional::<SensitivityRecord>(dir)?
             .into_iter()
@@ -264,7 +267,9 @@ impl RunData {
                 share_changed: v.share_changed.0,
             });
         }
-        let retired = read_retired(dir, &index, strategies.len())?;
+        if retired.is_empty() {
+            retired = read_retired(dir, &index, strategies.len())?;
+        }
         Ok(RunData {
             retired,
             voi,
@@ -449,8 +454,15 @@ fn read_monthly(
 
 /// Each strategy's totals from trials.csv, in trial order: `trials` trials,
 /// each one row per strategy in scenario order, every total finite. Memory
-/// is reserved for no more rows than the file can hold.
-fn read_totals(dir: &Path, strategies: &[String], trials: u64) -> Result<Vec<Vec<f64>>> {
+/// is reserved for no more rows than the file can hold. Each row's
+/// `retired` flag goes to `retired`, per strategy in trial order (as
+/// [`read_retired`] reads it), so the file is read once.
+fn read_totals(
+    dir: &Path,
+    strategies: &[String],
+    trials: u64,
+    retired: &mut Vec<Vec<bool>>,
+) -> Result<Vec<Vec<f64>>> {
     let path = dir.join(TrialRecord::FILE);
     if !path.exists() {
         bail!(
@@ -462,6 +474,7 @@ fn read_totals(dir: &Path, strategies: &[String], trials: u64) -> Result<Vec<Vec
     // A row has 23 fields: at least 23 bytes.
     let fit = std::fs::metadata(&path).map_or(0, |m| m.len()) / 23 / s_count.max(1);
     let mut t = vec![Vec::with_capacity(trials.min(fit) as usize); strategies.len()];
+    *retired = vec![Vec::with_capacity(trials.min(fit) as usize); strategies.len()];
     let mut row = 0u64;
     schema::read_each(dir, |r: TrialRecord<'static>| {
         let (trial, s) = (row / s_count, (row % s_count) as usize);
@@ -482,6 +495,7 @@ fn read_totals(dir: &Path, strategies: &[String], trials: u64) -> Result<Vec<Vec
             );
         }
         t[s].push(r.total.0);
+        retired[s].push(r.retired == 1);
         row += 1;
         Ok(())
     })?;
