@@ -1243,3 +1243,26 @@ fn a_name_with_escape_sequences_never_reaches_the_terminal_raw() {
         );
     }
 }
+
+#[test]
+fn version_names_the_commit_when_built_from_git() {
+    let out = tcosim().arg("--version").output().expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let rest = text
+        .strip_prefix(&format!("tcosim {}", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("version line: {text:?}"));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match head {
+        // Built from this checkout: the commit it was built from. (A commit
+        // made since the last build would differ; cargo test builds first.)
+        Some(commit) => assert_eq!(rest, format!(" (commit {commit})\n")),
+        None => assert_eq!(rest, "\n"),
+    }
+}

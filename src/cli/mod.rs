@@ -6,6 +6,7 @@
 //! files, flags), 1 for failures of the machine (disk full, ...).
 
 mod charts;
+mod memory;
 mod merge;
 mod plan;
 mod run;
@@ -31,7 +32,7 @@ pub const BUILTIN_LABEL: &str = "<built-in default scenario>";
 #[derive(Debug, Parser)]
 #[command(
     name = "tcosim",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), env!("TCOSIM_VERSION_SUFFIX")),
     about = "Monte Carlo total cost of ownership of staffing AI work: freelance, dedicated engineer, or a mix",
     long_about = "tcosim simulates months of an AI system's life under each hiring strategy of a scenario \
 (freelance, dedicated engineer, start freelance and hire later, ...), thousands of trials in parallel, \

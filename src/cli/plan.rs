@@ -161,14 +161,6 @@ fn parse_rel(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Memory the machine has available, if known (Linux).
-fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
 fn gib(bytes: u64) -> String {
     format!("{:.2} GiB", bytes as f64 / (1u64 << 30) as f64)
 }
@@ -176,20 +168,21 @@ fn gib(bytes: u64) -> String {
 /// Refuses a plan whose estimated memory exceeds 80% of what is available.
 fn check_memory(sc: &Scenario, plan: &RunPlan, force: bool) -> Result<(), CliError> {
     let need = plan.memory_estimate(sc);
-    let Some(have) = available_memory() else {
+    let Some(have) = super::memory::available() else {
         return Ok(());
     };
-    if force || need <= have / 10 * 8 {
+    if force || need <= have.bytes / 10 * 8 {
         return Ok(());
     }
     Err(CliError::Input(format!(
-        "this run needs about {} of memory ({} trials x {} strategies, {} months), more than the {} \
-this machine has available; use fewer trials (--trials N, or --max-trials N with --precision), or \
+        "this run needs about {} of memory ({} trials x {} strategies, {} months), more than 80% of the {} \
+this process may use (the {}); use fewer trials (--trials N, or --max-trials N with --precision), or \
 --force to run anyway",
         gib(need),
         plan.trials,
         sc.strategies.len(),
         plan.horizon,
-        gib(have)
+        gib(have.bytes),
+        have.source
     )))
 }

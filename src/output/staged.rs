@@ -592,6 +592,7 @@ fn check_movable(target: &Path, parent: &Path, update: bool) -> Result<()> {
 
 /// Whether `/proc/self/mountinfo` lists `dir` as a mount point (a bind
 /// mount of the same file system has the same device number).
+#[cfg(unix)]
 fn is_listed_mount(dir: &Path) -> bool {
     let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
         return false;
@@ -605,6 +606,7 @@ fn is_listed_mount(dir: &Path) -> bool {
 }
 
 /// A mountinfo field with its octal escapes (`\040` for a space) undone.
+#[cfg(any(unix, test))]
 fn unescape_mount(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
