@@ -27,9 +27,10 @@
 //!    from a run directory's data.
 //! 10. [`pipeline`]: a checked run plan -> a whole results directory (used
 //!     by `run`, `merge` and `sweep`).
-//! 11. [`cli`]: raw arguments -> checked plan -> a pipeline call -> printing.
+//! 11. `cli`, the binary's own module (`src/main.rs`, `src/cli/`): raw
+//!     arguments -> checked plan -> a pipeline call -> printing. It is not
+//!     part of the library's API.
 
-pub mod cli;
 pub mod decide;
 pub mod dist;
 pub mod engine;

@@ -3,9 +3,17 @@
 
 use clap::Parser;
 
+// The command line is the binary's own: the library's public API is the
+// simulation, its statistics and its outputs. The library's modules are
+// re-exported here so that the command line names them as `crate::...`, as
+// the library's own modules do.
+pub use tcosim::{decide, dist, engine, model, output, pipeline, present, rng, scenario, stats};
+
+mod cli;
+
 fn main() {
-    let cli = tcosim::cli::Cli::parse();
-    if let Err(e) = tcosim::cli::run(cli) {
+    let cli = cli::Cli::parse();
+    if let Err(e) = cli::run(cli) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
     }
