@@ -56,48 +56,80 @@ pub enum Dist {
     /// Always the same value.
     Fixed(f64),
     /// Uniform on `[min, max]`.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+    },
     /// Triangular on `[min, max]` with the given mode.
     Triangular {
+        /// The sampler.
         d: Triangular<f64>,
+        /// Lowest value.
         min: f64,
+        /// Most likely value.
         mode: f64,
+        /// Highest value.
         max: f64,
     },
     /// PERT on `[min, max]` with the given mode: `min + (max - min) * Y`
     /// with `Y ~ Beta(1 + 4 (mode - min) / (max - min), 1 + 4 (max - mode) /
     /// (max - min))`.
     Pert {
+        /// The sampler.
         d: Pert<f64>,
+        /// Lowest value.
         min: f64,
+        /// Most likely value.
         mode: f64,
+        /// Highest value.
         max: f64,
     },
     /// Normal, optionally truncated to `[min, max]` (both infinite: not
     /// truncated). A truncated normal is drawn exactly, by its inverse CDF.
     Normal {
+        /// The untruncated normal (its mean and standard deviation).
         normal: Normal<f64>,
+        /// Lower truncation point (`-inf`: none).
         min: f64,
+        /// Upper truncation point (`inf`: none).
         max: f64,
     },
     /// Lognormal with log-mean `mu` and log-sd `sigma`.
     LogNormal {
+        /// The sampler.
         d: LogNormal<f64>,
+        /// Mean of the logarithm.
         mu: f64,
+        /// Standard deviation of the logarithm.
         sigma: f64,
     },
     /// Beta on [0, 1].
-    Beta { d: Beta<f64>, alpha: f64, beta: f64 },
+    Beta {
+        /// The sampler.
+        d: Beta<f64>,
+        /// First shape parameter.
+        alpha: f64,
+        /// Second shape parameter.
+        beta: f64,
+    },
     /// Gamma with shape and scale.
     Gamma {
+        /// The sampler.
         d: Gamma<f64>,
+        /// Shape parameter.
         shape: f64,
+        /// Scale parameter.
         scale: f64,
     },
     /// One of `values`, with probabilities proportional to `weights`.
     Discrete {
+        /// The values it takes.
         values: Vec<f64>,
+        /// Their weights (not normalised).
         weights: Vec<f64>,
+        /// The sampler of an index into `values`.
         index: WeightedIndex<f64>,
     },
     /// An unbounded distribution whose draws are capped at a maximum (the

@@ -24,8 +24,11 @@ const CHUNK_TRIALS: usize = 512;
 /// What to run: trials `first_trial .. first_trial + trials`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunPlan {
+    /// Trials to run.
     pub trials: u64,
+    /// Months per trial.
     pub horizon: u32,
+    /// Seed of every random stream.
     pub seed: u64,
     /// Index of the first trial (0 for a whole run; later for precision
     /// batches and shards, which use exactly the streams those trials have
@@ -75,6 +78,7 @@ pub fn varying_inputs(sc: &Scenario) -> Vec<usize> {
 /// Every trial's results.
 #[derive(Debug, Clone)]
 pub struct Results {
+    /// What was run.
     pub plan: RunPlan,
     /// TCO per trial and strategy.
     pub totals: Totals,

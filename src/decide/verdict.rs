@@ -593,13 +593,15 @@ pub fn median_moves(base: &[Summary], run: &[Summary]) -> Option<String> {
 pub struct PairDifference {
     /// Mean of A − B.
     pub mean: f64,
-    /// Its 95% interval.
+    /// Low end of its 95% interval.
     pub ci_low: f64,
+    /// High end of its 95% interval.
     pub ci_high: f64,
     /// Median of A − B.
     pub p50: f64,
-    /// Share of trials in which A is cheaper, and in which they tie.
+    /// Share of trials in which A is cheaper.
     pub prob_a_cheaper: f64,
+    /// Share of trials in which they cost the same.
     pub prob_tie: f64,
 }
 

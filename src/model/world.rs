@@ -54,10 +54,15 @@ impl Contract {
 /// An engagement's parameters in one trial.
 #[derive(Debug, Clone)]
 pub struct EngagementTrial {
+    /// Freelance or employee.
     pub contract: Contract,
+    /// Kinds of work it does.
     pub scope: Scope,
+    /// Whether its presence means drift is watched.
     pub monitoring: bool,
+    /// Share of context kept when the person leaves (this trial's draw).
     pub documentation: f64,
+    /// Factor on the share of defective work (this trial's draw).
     pub rework_multiplier: f64,
     /// Engineer-months of work per month of presence (employee: its
     /// availability; freelancer: most hours a month over `HOURS_PER_MONTH`).

@@ -61,6 +61,7 @@ const NOT_CHECKSUMMED: [&str; 2] = ["manifest.json", "report.html"];
 /// The size and SHA-256 of a file as the run wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileCheck {
+    /// Size in bytes.
     pub bytes: u64,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
@@ -85,9 +86,11 @@ pub struct Manifest {
     pub scenario_file: String,
     /// SHA-256 of the scenario text, hex.
     pub scenario_sha256: String,
+    /// Seed of every random stream.
     pub seed: u64,
     /// Trials of the whole run (of all shards together, for a shard).
     pub trials: u64,
+    /// Months simulated.
     pub horizon_months: u32,
     /// Worker threads used.
     pub threads: usize,

@@ -23,11 +23,15 @@ use crate::stats::{MonthBand, Summary};
 /// Everything a chart or the report may show.
 #[derive(Debug, Clone)]
 pub struct RunData {
-    /// The scenario's name and description.
+    /// The scenario's name.
     pub name: String,
+    /// The scenario's description.
     pub description: String,
+    /// Seed of the run.
     pub seed: u64,
+    /// Trials of the run.
     pub trials: u64,
+    /// Months simulated.
     pub horizon: u32,
     /// Strategy names in scenario order (their position fixes their colour).
     pub strategies: Vec<String>,
@@ -86,7 +90,9 @@ const READS: [&str; 9] = [
 /// One row of comparison.csv: strategy A against strategy B.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonRow {
+    /// Index of strategy A.
     pub a: usize,
+    /// Index of strategy B.
     pub b: usize,
     /// A - B, trial by trial.
     pub diff: PairDifference,

@@ -483,7 +483,7 @@ fn remove_any(p: &Path) {
     }
 }
 
-/// Removes `p`, leaving whatever is not gone within [`REMOVE_BUDGET`] to a
+/// Removes `p`, leaving whatever is not gone within 0.3 s (`REMOVE_BUDGET`) to a
 /// detached process (what even that leaves, the next run of the same
 /// target removes: the name says whose it was).
 pub fn remove_soon(p: PathBuf) {

@@ -22,8 +22,11 @@ use crate::stats::Summary;
 pub struct RunFigures {
     /// How the run is named in the table (a directory name, "previous").
     pub label: String,
+    /// Seed of the run.
     pub seed: u64,
+    /// Trials of the run.
     pub trials: u64,
+    /// Months simulated.
     pub horizon: u32,
     /// summary.csv, in strategy order.
     pub summary: Vec<Summary>,
@@ -89,8 +92,11 @@ impl RunFigures {
 /// its value before and after as inline TOML (`None`: absent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {
+    /// The key path.
     pub key: String,
+    /// Its value in the earlier run.
     pub before: Option<String>,
+    /// Its value in the later run.
     pub after: Option<String>,
 }
 

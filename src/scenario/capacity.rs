@@ -23,7 +23,9 @@ use super::{EngagementKind, HOURS_PER_MONTH, Scenario, WorkKind};
 /// A strategy phase whose engagement is asked for more than it can give.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapacityWarning {
+    /// The strategy's name.
     pub strategy: String,
+    /// The phase's engagement.
     pub engagement: String,
     /// Expected output demand, engineer-months per month.
     pub demand: f64,

@@ -168,11 +168,19 @@ pub enum Value {
     /// An array of per-trial inputs' key paths (a correlation's pair).
     Inputs,
     /// A whole number from `min` to `max`.
-    Integer { min: u64, max: u64 },
+    Integer {
+        /// Smallest value.
+        min: u64,
+        /// Largest value.
+        max: u64,
+    },
     /// `true` or `false`.
     Bool,
     /// A string; `help` says what it is in type errors ("expected {help}").
-    Text { help: &'static str },
+    Text {
+        /// What the string is, for type errors.
+        help: &'static str,
+    },
     /// A table of keys: a section.
     Table,
     /// A table of tables named by the user (`[engagements.NAME]`).
@@ -356,8 +364,11 @@ const fn dist(section: &'static str, example: &'static str) -> Key {
 /// A key an earlier version of the model accepted and this one refuses:
 /// its section, its name, and what replaced it (how to convert).
 pub struct RetiredKey {
+    /// The section that held it.
     pub section: &'static str,
+    /// Its name.
     pub name: &'static str,
+    /// What replaced it, and how to convert.
     pub instead: &'static str,
 }
 

@@ -122,25 +122,45 @@ impl Scope {
 /// The project's world: inputs shared by every strategy in a trial.
 #[derive(Debug, Clone)]
 pub struct WorldInputs {
+    /// `build_effort_months`: Effort to build the system, in engineer-months.
     pub build_effort_months: InputId,
+    /// `target_launch_month`: Month the launch is planned for; delay is costed from here.
     pub target_launch_month: InputId,
+    /// `traction_probability`: Chance the feature earns its keep.
     pub traction_probability: InputId,
+    /// `traction_known_after_months`: Months live before traction is known.
     pub traction_known_after_months: InputId,
+    /// `maintenance_per_month`: Upkeep once live, in engineer-months per month.
     pub maintenance_per_month: InputId,
+    /// `projects_per_month`: Mean improvement projects arriving per month after launch (Poisson).
     pub projects_per_month: InputId,
+    /// `cost_of_delay_per_engineer_month`: Value forgone each live month per engineer-month of roadmap work waiting in the backlog.
     pub cost_of_delay_per_engineer_month: InputId,
+    /// `value_at_risk_per_month`: Value lost per month at 100% degradation.
     pub value_at_risk_per_month: InputId,
+    /// `cost_of_delay_per_month`: Cost of each month the launch is late.
     pub cost_of_delay_per_month: InputId,
+    /// `unfinished_cost_per_engineer_month`: Cost to finish each engineer-month of work left at the horizon.
     pub unfinished_cost_per_engineer_month: InputId,
+    /// `full_context_months`: Time a newcomer takes to get the full picture.
     pub full_context_months: InputId,
+    /// `productivity_at_zero_context`: Speed of a newcomer with no context, as a fraction of full speed.
     pub productivity_at_zero_context: InputId,
+    /// `rework_base`: Share of work that is defective even with full context.
     pub rework_base: InputId,
+    /// `rework_at_zero_context`: Extra defective share with no context.
     pub rework_at_zero_context: InputId,
+    /// `events_per_month`: Mean sudden drift events per month (Poisson).
     pub events_per_month: InputId,
+    /// `decay_per_engineer_month_unmaintained`: Quality lost per engineer-month of maintenance left undone.
     pub decay_per_engineer_month_unmaintained: InputId,
+    /// `remediation_months_per_severity`: Repair effort per unit of severity, in engineer-months.
     pub remediation_months_per_severity: InputId,
+    /// `detected_per_month_monitored`: Share of hidden degradation found per month with monitoring.
     pub detected_per_month_monitored: InputId,
+    /// `detected_per_month_unmonitored`: Share of hidden degradation found per month without monitoring.
     pub detected_per_month_unmonitored: InputId,
+    /// `act_when_degraded_above`: Detected degradation above which a repair is started.
     pub act_when_degraded_above: InputId,
     /// Size of each roadmap project (drawn per event).
     pub project_size_months: Dist,
@@ -151,12 +171,19 @@ pub struct WorldInputs {
 /// Parameters of a freelance engagement.
 #[derive(Debug, Clone)]
 pub struct Freelance {
+    /// `hourly_rate`: Hourly rate.
     pub hourly_rate: InputId,
+    /// `max_hours_per_month`: Most hours billed in one month (an average month's, leave taken).
     pub max_hours_per_month: InputId,
+    /// `platform_fee`: Share added to billings by the platform.
     pub platform_fee: InputId,
+    /// `engagement_fee`: Fee paid per engagement.
     pub engagement_fee: InputId,
+    /// `exit_per_month`: Chance of leaving in any month of an engagement.
     pub exit_per_month: InputId,
+    /// `returns_for_follow_up`: Chance the last freelancer comes back for the next task.
     pub returns_for_follow_up: InputId,
+    /// `retainer_hours_per_month`: Hours paid every live month, used or not.
     pub retainer_hours_per_month: InputId,
     /// Time from the start of a search to the freelancer's first day (per event).
     pub time_to_engage_months: Dist,
@@ -165,14 +192,23 @@ pub struct Freelance {
 /// Parameters of an employee engagement.
 #[derive(Debug, Clone)]
 pub struct Employee {
+    /// `annual_salary`: Salary per year.
     pub annual_salary: InputId,
+    /// `overhead`: Benefits and payroll taxes, as a share of salary.
     pub overhead: InputId,
+    /// `tools_per_year`: Tools and equipment per year.
     pub tools_per_year: InputId,
+    /// `recruiting_fee`: Recruiter's fee as a share of salary; 0 if hiring directly.
     pub recruiting_fee: InputId,
+    /// `internal_hiring_cost`: Internal cost of each hire.
     pub internal_hiring_cost: InputId,
+    /// `attrition_per_year`: Chance of leaving in a year.
     pub attrition_per_year: InputId,
+    /// `notice_months`: Notice period, in months.
     pub notice_months: InputId,
+    /// `severance_months`: Salary paid if the product is retired for lack of traction, in months.
     pub severance_months: InputId,
+    /// `availability`: Share of paid time available for the project (leave, holidays and company time taken out).
     pub availability: InputId,
     /// Time from the start of a search to the new hire's first day (per event).
     pub time_to_hire_months: Dist,
@@ -181,7 +217,9 @@ pub struct Employee {
 /// The kind of an engagement with its kind-specific parameters.
 #[derive(Debug, Clone)]
 pub enum EngagementKind {
+    /// A freelancer, paid by the hour.
     Freelance(Freelance),
+    /// An employee, paid a salary.
     Employee(Employee),
 }
 
@@ -197,8 +235,11 @@ pub struct Engagement {
     pub scope: Scope,
     /// Whether its presence means drift is watched.
     pub monitoring: bool,
+    /// `documentation`: Share of context kept when the person leaves.
     pub documentation: InputId,
+    /// `rework_multiplier`: Factor on the share of defective work.
     pub rework_multiplier: InputId,
+    /// Freelance or employee, with the parameters of that kind.
     pub kind: EngagementKind,
     /// Key path of the table that sets its search time (its own, or the one
     /// it inherits it from): engagements with the same key path draw the same
@@ -221,8 +262,11 @@ impl Engagement {
 /// Stream-name hashes for an engagement's events.
 #[derive(Debug, Clone, Copy)]
 pub struct EventStreams {
+    /// Hash of the stream that draws search times.
     pub search: u64,
+    /// Hash of the stream that draws whether a freelancer returns.
     pub returns: u64,
+    /// Hash of the stream that draws departures.
     pub leave: u64,
 }
 
@@ -249,31 +293,43 @@ pub struct Phase {
 /// A hiring strategy.
 #[derive(Debug, Clone)]
 pub struct Strategy {
+    /// Its display name (unique within the scenario).
     pub name: String,
+    /// Its phases in order; the last has no end.
     pub phases: Vec<Phase>,
 }
 
 /// Run settings from `[simulation]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Simulation {
+    /// Months simulated.
     pub horizon_months: u32,
+    /// Trials simulated.
     pub trials: u64,
+    /// Seed of every random stream.
     pub seed: u64,
 }
 
 /// A checked scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// Its name (`name`).
     pub name: String,
+    /// Its description (`description`).
     pub description: String,
+    /// Run settings (`[simulation]`).
     pub simulation: Simulation,
+    /// Whether lost value (degradation and delay) counts in the total.
     pub include_business_impact: bool,
     /// Every input sampled once per trial.
     pub inputs: Vec<Input>,
     /// Inputs drawn together with target rank correlations (`[[correlations]]`).
     pub correlations: Correlations,
+    /// The project's inputs shared by every strategy.
     pub world: WorldInputs,
+    /// Ways to staff the work (`[engagements.NAME]`).
     pub engagements: Vec<Engagement>,
+    /// Hiring strategies compared (`[[strategies]]`).
     pub strategies: Vec<Strategy>,
 }
 

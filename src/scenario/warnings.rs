@@ -18,26 +18,44 @@ pub enum ScenarioWarning {
     /// A phase ends at `{ month = N }` with `N >= H`: the phases after it
     /// never start.
     PhaseEndsPastHorizon {
+        /// The strategy's name.
         strategy: String,
+        /// The phase's index (0 for the first).
         phase: usize,
+        /// The phase's engagement.
         engagement: String,
+        /// The month it ends at.
         month: u32,
+        /// The horizon, in months.
         horizon: u32,
     },
     /// The median target launch month is at or past the horizon: no delay
     /// is charged for a late launch and no roadmap project arrives in most
     /// trials.
-    TargetPastHorizon { median: f64, horizon: u32 },
+    TargetPastHorizon {
+        /// Median target launch month.
+        median: f64,
+        /// The horizon, in months.
+        horizon: u32,
+    },
     /// The median build effort is more than any engagement can deliver
     /// within the horizon at full speed: nothing launches in most trials.
     BuildLongerThanHorizon {
+        /// Median build effort, in engineer-months.
         median: f64,
+        /// Most effort any engagement delivers within the horizon.
         most: f64,
+        /// The horizon, in months.
         horizon: u32,
     },
     /// Two strategies staffed the same way, phase for phase: their results
     /// are the same in every trial.
-    SameStrategies { first: String, second: String },
+    SameStrategies {
+        /// The first strategy's name.
+        first: String,
+        /// The second strategy's name.
+        second: String,
+    },
     /// A phase asked for more work than one engineer can do.
     Capacity(CapacityWarning),
 }

@@ -60,12 +60,15 @@ impl Sums {
 /// Monthly and category figures of a run, mergeable in any order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregates {
+    /// Strategies counted.
     pub strategies: usize,
+    /// Months per trial.
     pub horizon: usize,
     /// Trials counted.
     pub trials: u64,
     /// Cumulative cost at the end of each month: `[s * H + m]`.
     pub cost: Vec<Sketch>,
+    /// Exact sums per strategy, month and category.
     pub sums: Sums,
 }
 

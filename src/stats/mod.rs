@@ -60,23 +60,35 @@ pub fn mean(data: &[f64]) -> f64 {
 /// One strategy's distribution of total cost, with its cash and lost value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
+    /// The strategy's name.
     pub strategy: String,
+    /// Trials summarised.
     pub trials: u64,
+    /// Mean total cost (from exact sums).
     pub mean: f64,
     /// Sample standard deviation (n - 1).
     pub sd: f64,
     /// Standard error of the mean.
     pub sem: f64,
+    /// 5th percentile of total cost.
     pub p5: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// 25th percentile.
     pub p25: f64,
+    /// Median.
     pub p50: f64,
+    /// 75th percentile.
     pub p75: f64,
+    /// 90th percentile.
     pub p90: f64,
+    /// 95th percentile.
     pub p95: f64,
     /// Mean of the costliest 5% of trials (at least one trial).
     pub cvar95: f64,
+    /// Lowest total cost of any trial.
     pub min: f64,
+    /// Highest total cost of any trial.
     pub max: f64,
     /// Share of trials in which this strategy is cheapest (ties split).
     pub prob_cheapest: f64,
@@ -97,9 +109,13 @@ pub struct Summary {
 /// of trials in which it is the lowest of all strategies (ties split).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Brief {
+    /// Mean.
     pub mean: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// Median.
     pub p50: f64,
+    /// 90th percentile.
     pub p90: f64,
     /// Share of trials in which this strategy's figure is the lowest.
     pub prob_lowest: f64,
@@ -204,12 +220,18 @@ pub fn prob_cheapest(r: &Totals) -> Vec<f64> {
 /// model quality then.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthBand {
+    /// Index of the strategy.
     pub strategy: usize,
+    /// Month (1 for the first).
     pub month: u32,
+    /// Mean cumulative cost (from exact sums).
     pub mean: f64,
-    /// Percentiles from the month's sketch (within its documented error).
+    /// 10th percentile, from the month's sketch (within its documented
+    /// error), as are the median and 90th percentile.
     pub p10: f64,
+    /// Median.
     pub p50: f64,
+    /// 90th percentile.
     pub p90: f64,
     /// Mean of `1 - degradation` at the end of the month.
     pub quality: f64,

@@ -16,9 +16,19 @@ pub enum TotalsError {
     /// No strategy or no trial.
     Empty,
     /// The values do not fill whole rows of one value per column.
-    Ragged { columns: usize, values: usize },
+    Ragged {
+        /// Values per row.
+        columns: usize,
+        /// Values given.
+        values: usize,
+    },
     /// A total is infinite or not a number.
-    NotFinite { trial: usize, strategy: String },
+    NotFinite {
+        /// The trial's index.
+        trial: usize,
+        /// The strategy's name.
+        strategy: String,
+    },
     /// Two parts that were to be joined differ in their columns.
     Mismatch,
 }
@@ -127,8 +137,11 @@ impl Totals {
 /// (degradation and delay).
 #[derive(Debug, Clone, Copy)]
 pub struct PerTrial<'a> {
+    /// Total cost (cash + lost value).
     pub total: &'a Totals,
+    /// What each strategy pays.
     pub cash: &'a Totals,
+    /// Business value lost.
     pub lost_value: &'a Totals,
 }
 
