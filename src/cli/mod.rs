@@ -6,6 +6,7 @@
 //! files, flags), 1 for failures of the machine (disk full, ...).
 
 mod charts;
+mod ecosystem;
 mod memory;
 mod merge;
 mod plan;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 pub use charts::{ChartsArgs, CompareArgs};
+pub use ecosystem::{CompletionsArgs, ManArgs};
 pub use merge::MergeArgs;
 pub use plan::RunArgs;
 pub use sweep::SweepArgs;
@@ -32,6 +34,7 @@ pub const BUILTIN_LABEL: &str = "<built-in default scenario>";
 #[derive(Debug, Parser)]
 #[command(
     name = "tcosim",
+    max_term_width = ecosystem::help_width(),
     version = concat!(env!("CARGO_PKG_VERSION"), env!("TCOSIM_VERSION_SUFFIX")),
     about = "Monte Carlo total cost of ownership of staffing AI work: freelance, dedicated engineer, or a mix",
     long_about = "tcosim simulates months of an AI system's life under each hiring strategy of a scenario \
@@ -54,7 +57,7 @@ pub enum Command {
     Run(RunArgs),
     /// Run a scenario at every value of one or two keys and show where the best strategy changes.
     #[command(
-        after_help = "Examples:\n  tcosim sweep scenarios/default.toml --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml --set engagements.freelancer.hourly_rate=80,120,160 --set drift.events_per_month=0.05,0.1,0.2"
+        after_help = "Examples:\n  tcosim sweep scenarios/default.toml \\\n      --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml \\\n      --set engagements.freelancer.hourly_rate=80,120,160 \\\n      --set drift.events_per_month=0.05,0.1,0.2"
     )]
     Sweep(SweepArgs),
     /// Redraw the charts and report.html of a results directory from its files.
@@ -91,6 +94,14 @@ pub enum Command {
         #[arg(default_value = "scenario.toml", value_name = "PATH")]
         path: PathBuf,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  tcosim completions bash > ~/.local/share/bash-completion/completions/tcosim\n  tcosim completions zsh > ~/.zfunc/_tcosim\n  tcosim completions fish > ~/.config/fish/completions/tcosim.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page of tcosim or of one of its commands, in roff.
+    #[command(after_help = "Examples:\n  tcosim man | man -l -\n  tcosim man run | man -l -")]
+    Man(ManArgs),
 }
 
 /// An error with the exit code it deserves.
@@ -161,6 +172,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Watch(args) => watch::watch_command(args),
         Command::Validate { files } => validate_command(&files),
         Command::Init { path } => init_command(&path),
+        Command::Completions(args) => ecosystem::completions_command(args),
+        Command::Man(args) => ecosystem::man_command(args),
     }
 }
 
