@@ -31,7 +31,15 @@ fn commands() -> Vec<String> {
         .filter(|n| *n != "help")
         .map(str::to_string)
         .collect();
-    for expected in ["run", "sweep", "validate", "init", "completions", "man"] {
+    for expected in [
+        "run",
+        "sweep",
+        "validate",
+        "init",
+        "completions",
+        "man",
+        "schema",
+    ] {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} not in {names:?}"
