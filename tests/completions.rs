@@ -102,6 +102,13 @@ fn man_pages_are_roff() {
             lines[0]
         );
         assert!(lines.contains(&".SH OPTIONS"), "{c}");
+        // The foot names tcosim and its version, not the command alone.
+        let version = env!("CARGO_PKG_VERSION");
+        assert!(
+            lines[0].contains(&format!("\"tcosim {version}")),
+            "{c}: {}",
+            lines[0]
+        );
     }
     tcosim()
         .args(["man", "rn"])

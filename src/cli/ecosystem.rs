@@ -63,6 +63,9 @@ pub fn completions_command(args: CompletionsArgs) -> Result<(), CliError> {
 pub fn man_command(args: ManArgs) -> Result<(), CliError> {
     let mut top = Cli::command();
     top.build();
+    // Every page names tcosim and its version at its foot (a command's own
+    // would name the command alone).
+    let source = format!("tcosim {}", top.get_version().unwrap_or_default());
     let cmd = match &args.command {
         None => top,
         Some(name) => match top.find_subcommand(name) {
@@ -82,6 +85,7 @@ pub fn man_command(args: ManArgs) -> Result<(), CliError> {
     };
     let mut page = Vec::new();
     clap_mangen::Man::new(cmd)
+        .source(source)
         .render(&mut page)
         .map_err(|e| CliError::Failure(anyhow::anyhow!("cannot render the man page: {e}")))?;
     print_out(&page)
