@@ -6,6 +6,7 @@
 //! files, flags), 1 for failures of the machine (disk full, ...).
 
 mod charts;
+mod ecosystem;
 mod memory;
 mod merge;
 mod plan;
@@ -19,12 +20,13 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 pub use charts::{ChartsArgs, CompareArgs};
+pub use ecosystem::{CompletionsArgs, ManArgs, SchemaArgs};
 pub use merge::MergeArgs;
 pub use plan::RunArgs;
 pub use sweep::SweepArgs;
 pub use watch::WatchArgs;
 
-use crate::scenario::{DEFAULT_SCENARIO, STARTER_SCENARIO, Scenario, ScenarioError};
+use crate::scenario::{DEFAULT_SCENARIO, Scenario, ScenarioError};
 
 /// Label of the embedded default scenario in messages and the manifest.
 pub const BUILTIN_LABEL: &str = "<built-in default scenario>";
@@ -32,6 +34,7 @@ pub const BUILTIN_LABEL: &str = "<built-in default scenario>";
 #[derive(Debug, Parser)]
 #[command(
     name = "tcosim",
+    max_term_width = ecosystem::help_width(),
     version = concat!(env!("CARGO_PKG_VERSION"), env!("TCOSIM_VERSION_SUFFIX")),
     about = "Monte Carlo total cost of ownership of staffing AI work: freelance, dedicated engineer, or a mix",
     long_about = "tcosim simulates months of an AI system's life under each hiring strategy of a scenario \
@@ -54,7 +57,7 @@ pub enum Command {
     Run(RunArgs),
     /// Run a scenario at every value of one or two keys and show where the best strategy changes.
     #[command(
-        after_help = "Examples:\n  tcosim sweep scenarios/default.toml --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml --set engagements.freelancer.hourly_rate=80,120,160 --set drift.events_per_month=0.05,0.1,0.2"
+        after_help = "Examples:\n  tcosim sweep scenarios/default.toml \\\n      --set simulation.horizon_months=3..60:3 --trials 5000\n  tcosim sweep my.toml \\\n      --set engagements.freelancer.hourly_rate=80,120,160 \\\n      --set drift.events_per_month=0.05,0.1,0.2"
     )]
     Sweep(SweepArgs),
     /// Redraw the charts and report.html of a results directory from its files.
@@ -90,7 +93,24 @@ pub enum Command {
         /// Where to write it (refuses to overwrite an existing file).
         #[arg(default_value = "scenario.toml", value_name = "PATH")]
         path: PathBuf,
+        /// Also write tcosim.schema.json beside it, which its first line
+        /// (`#:schema`) points editors to; without it that line is left out.
+        #[arg(long)]
+        schema: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  tcosim completions bash > ~/.local/share/bash-completion/completions/tcosim\n  tcosim completions zsh > ~/.zfunc/_tcosim\n  tcosim completions fish > ~/.config/fish/completions/tcosim.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page of tcosim or of one of its commands, in roff.
+    #[command(after_help = "Examples:\n  tcosim man | man -l -\n  tcosim man run | man -l -")]
+    Man(ManArgs),
+    /// Print the JSON Schema of scenario files, for editors (taplo, Even Better TOML).
+    #[command(
+        after_help = "A scenario's first line `#:schema ./tcosim.schema.json` points editors to\nthe schema beside it: they then complete keys and flag mistakes as you type.\n\nExamples:\n  tcosim schema --out scenarios/tcosim.schema.json\n  tcosim init --schema my-scenario.toml"
+    )]
+    Schema(SchemaArgs),
 }
 
 /// An error with the exit code it deserves.
@@ -160,7 +180,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => charts::compare_command(args),
         Command::Watch(args) => watch::watch_command(args),
         Command::Validate { files } => validate_command(&files),
-        Command::Init { path } => init_command(&path),
+        Command::Init { path, schema } => init_command(&path, schema),
+        Command::Completions(args) => ecosystem::completions_command(args),
+        Command::Man(args) => ecosystem::man_command(args),
+        Command::Schema(args) => ecosystem::schema_command(args),
     }
 }
 
@@ -281,16 +304,17 @@ pub(crate) fn warn_scenario(label: &str, sc: &Scenario, horizon: u32) {
     }
 }
 
-fn init_command(path: &Path) -> Result<(), CliError> {
+fn init_command(path: &Path, with_schema: bool) -> Result<(), CliError> {
     if path.exists() {
         return Err(CliError::Input(format!(
             "{} already exists; tcosim init never overwrites a file. Give another path: tcosim init my-scenario.toml",
             path.display()
         )));
     }
+    let (starter, schema) = ecosystem::prepare_init(path, with_schema)?;
     // Written beside it first and linked into place: whole or not at all,
     // and never over a file made in the meantime.
-    crate::output::write_new_file(path, STARTER_SCENARIO.as_bytes()).map_err(|e| {
+    crate::output::write_new_file(path, starter.as_bytes()).map_err(|e| {
         CliError::Input(format!(
             "cannot write {}: {e:#}; give a path in a writable directory",
             path.display()
@@ -300,5 +324,11 @@ fn init_command(path: &Path) -> Result<(), CliError> {
         "Wrote a starter scenario to {}.\nEdit it, check it with `tcosim validate {0}`, then run `tcosim run {0}`.",
         path.display()
     );
+    if let Some(schema) = schema {
+        println!(
+            "Wrote {} beside it: editors with taplo or Even Better TOML complete and check its keys.",
+            schema.display()
+        );
+    }
     Ok(())
 }

@@ -15,5 +15,5 @@ pub mod staged;
 
 pub use staged::{
     OutputKind, PREVIOUS, StagedDir, abandon_staged, abandon_unless_committed, previous_run,
-    refuse_shard, remove_soon, write_new_file,
+    refuse_shard, remove_soon, replace_file, write_new_file,
 };

@@ -997,6 +997,18 @@ impl Drop for StagedDir {
 /// Writes a new file (never replacing one): into `.NAME.tmp-PID` first,
 /// then linked into place, so it appears whole or not at all.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(path, bytes, false)
+}
+
+/// Writes a file that may replace one already there: into `.NAME.tmp-PID`
+/// first, then renamed over it in one step, so readers see the old file or
+/// the new one, whole. The caller decides whether the old one may go.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(path, bytes, true)
+}
+
+/// [`write_new_file`], or with `replace` [`replace_file`].
+fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     use std::io::Write;
     let name = path
         .file_name()
@@ -1021,6 +1033,11 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .with_context(|| format!("cannot write `{}`", tmp.display()))?;
+        if replace {
+            return std::fs::rename(&tmp, path).with_context(|| {
+                format!("cannot rename `{}` to `{}`", tmp.display(), path.display())
+            });
+        }
         match std::fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -273,6 +273,9 @@ pub const STRATEGY: &str = "strategies[]";
 pub const PHASE: &str = "strategies[].phases[]";
 /// Keys of an `until = { ... }` condition.
 pub const UNTIL: &str = "strategies[].phases[].until";
+/// The events an `until` may name as a string ("launch", "traction"); the
+/// other form is `{ month = N }` (section [`UNTIL`]).
+pub const UNTIL_EVENTS: [&str; 2] = ["launch", "traction"];
 /// Keys of the `{ low, high }` shorthand for a lognormal.
 pub const LOW_HIGH: &str = "dist.{ low, high }";
 /// Keys of one `[[correlations]]` table.

@@ -12,6 +12,7 @@ mod correlations;
 mod diag;
 mod dist_spec;
 mod engagements;
+pub mod json_schema;
 pub mod keys;
 mod parse;
 mod strategies;
