@@ -33,6 +33,19 @@ fn run_command(out: &Path, extra: &[&str]) -> StdCommand {
     c
 }
 
+/// `tcosim sweep` of the proof-of-concept scenario over two horizons, into
+/// `out`, as a plain std command.
+fn sweep_command(out: &Path, extra: &[&str]) -> StdCommand {
+    let mut c = StdCommand::new(cargo_bin("tcosim"));
+    c.arg("sweep")
+        .arg(shipped("proof-of-concept"))
+        .args(["--set", "simulation.horizon_months=6,9", "--trials", "100"])
+        .args(["--charts", "none", "--threads", "1", "--out"])
+        .arg(out)
+        .args(extra);
+    c
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -94,14 +107,7 @@ fn a_closed_pipe_ends_run_quietly_with_the_results_in_place() {
 #[test]
 fn a_closed_pipe_ends_sweep_compare_and_validate_quietly() {
     let t = tmp();
-    let mut sweep = StdCommand::new(cargo_bin("tcosim"));
-    sweep
-        .arg("sweep")
-        .arg(shipped("proof-of-concept"))
-        .args(["--set", "simulation.horizon_months=6,9", "--trials", "100"])
-        .args(["--charts", "none", "--threads", "1", "--out"])
-        .arg(t.path().join("sw"));
-    let done = with_closed_pipe(sweep);
+    let done = with_closed_pipe(sweep_command(&t.path().join("sw"), &[]));
     assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
     assert_no_panic(&text(&done.stderr));
     assert!(t.path().join("sw/sweep.csv").is_file());
@@ -195,14 +201,7 @@ fn stdout_holds_the_data_and_stderr_the_status() {
     assert!(text(&charts.stderr).contains("Drew the charts"));
 
     // sweep: where the best strategy changes on stdout, status on stderr.
-    let sw = tcosim()
-        .arg("sweep")
-        .arg(shipped("proof-of-concept"))
-        .args(["--set", "simulation.horizon_months=6,9", "--trials", "100"])
-        .args(["--charts", "none", "--threads", "1", "--out"])
-        .arg(t.path().join("sw"))
-        .output()
-        .unwrap();
+    let sw = sweep_command(&t.path().join("sw"), &[]).output().unwrap();
     assert!(sw.status.success(), "{}", text(&sw.stderr));
     let statement = fs::read_to_string(t.path().join("sw/sweep.txt")).unwrap();
     assert_eq!(text(&sw.stdout), statement);
@@ -469,22 +468,7 @@ fn compare_json_has_the_rows_of_compare_csv_and_the_changes() {
 fn sweep_json_has_every_point_of_sweep_csv() {
     let t = tmp();
     let out = t.path().join("sw");
-    let done = tcosim()
-        .arg("sweep")
-        .arg(shipped("proof-of-concept"))
-        .args(["--set", "simulation.horizon_months=6,9", "--trials", "100"])
-        .args([
-            "--charts",
-            "none",
-            "--threads",
-            "1",
-            "--format",
-            "json",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let done = sweep_command(&out, &["--format", "json"]).output().unwrap();
     assert!(done.status.success(), "{}", text(&done.stderr));
     let doc = document(&done.stdout, "sweep");
     assert_eq!(doc["keys"][0], "simulation.horizon_months");

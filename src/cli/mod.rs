@@ -82,7 +82,7 @@ pub enum Command {
     Merge(MergeArgs),
     /// Check scenario files and report every problem found.
     #[command(
-        after_help = "Examples:\n  tcosim validate scenarios/*.toml\n  generate-scenario | tcosim validate - --format json"
+        after_help = "Examples:\n  tcosim validate scenarios/*.toml\n  sed 's/= 120/= 140/' my.toml | tcosim validate - --format json"
     )]
     Validate {
         /// Scenario files to check; `-` reads one from standard input (named <stdin> in messages).
