@@ -62,7 +62,8 @@ fn assert_complete(dir: &Path) {
     assert!(listed.contains(&"summary.csv") && listed.contains(&"trials.csv"));
     let present = entries(dir);
     for f in listed {
-        assert!(present.contains(f), "{f} missing from {}", dir.display());
+        let name = f.trim_end_matches('/');
+        assert!(present.contains(name), "{f} missing from {}", dir.display());
     }
 }
 
@@ -125,6 +126,49 @@ fn a_closed_pipe_ends_sweep_compare_and_validate_quietly() {
     assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
     assert_no_panic(&text(&done.stderr));
     assert!(t.path().join("cmp/compare.csv").is_file());
+
+    let mut validate = StdCommand::new(cargo_bin("tcosim"));
+    validate.arg("validate").arg(shipped("default"));
+    let done = with_closed_pipe(validate);
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done.stderr));
+    assert_eq!(text(&done.stderr), "");
+}
+
+#[test]
+fn a_closed_pipe_ends_watch_after_its_first_run() {
+    let t = tmp();
+    let file = t.path().join("s.toml");
+    fs::copy(shipped("default"), &file).unwrap();
+    let out = t.path().join("res");
+    let mut child = StdCommand::new(cargo_bin("tcosim"))
+        .arg("watch")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .args(["--trials", "200", "--horizon", "12", "--threads", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn watch");
+    drop(child.stdout.take());
+    // Generous: the machine may be busy with other builds.
+    let limit = std::time::Duration::from_secs(120);
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("watch did not end when its standard output was closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let done = child.wait_with_output().unwrap();
+    let stderr = text(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert_no_panic(&stderr);
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert_complete(&out);
+    assert!(t.path().join("res.watch.html").is_file());
 }
 
 #[test]
