@@ -13,6 +13,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::CliError;
+use super::out::status;
 use crate::decide::verdict::{MIN_TRIALS, PairDifference, contenders};
 use crate::decide::{Ranking, highest_first, lowest_first};
 use crate::output::rundata::RunData;
@@ -249,18 +250,18 @@ pub fn run(done: &RunDone<'_>) -> Result<Value, CliError> {
 }
 
 /// What changed against the run kept in `<dir>/previous/` (null without
-/// one, or when it cannot be compared: `run` warns of that on stderr).
+/// one, or when it cannot be compared, which is said on stderr as in text
+/// mode).
 fn previous(dir: &Path) -> Value {
-    let prev = dir.join("previous");
-    if !prev.join("summary.csv").is_file() {
-        return Value::Null;
-    }
-    match (
-        RunFigures::load(&prev, "previous"),
-        RunFigures::load(dir, "this run"),
-    ) {
-        (Ok(before), Ok(after)) => changes(&[before, after]),
-        _ => Value::Null,
+    match changes::previous_and_this(dir) {
+        Ok(Some((before, after))) => changes(&[before, after]),
+        Ok(None) => Value::Null,
+        Err(e) => {
+            status(format_args!(
+                "warning: not compared with the previous run: {e:#}"
+            ));
+            Value::Null
+        }
     }
 }
 
