@@ -14,7 +14,12 @@ mod cli;
 fn main() {
     let cli = cli::Cli::parse();
     if let Err(e) = cli::run(cli) {
-        eprintln!("error: {e}");
+        // A closed standard output ends the command quietly: its results
+        // were written before it printed.
+        if !e.is_quiet() {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+        }
         std::process::exit(e.exit_code());
     }
 }

@@ -436,16 +436,19 @@ fn run_without_scenario_uses_builtin_default_in_current_dir() {
         .assert()
         .success();
     let stdout = stdout_of(&a);
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     let dir = tmp.path().join("results").join("default");
     assert_eq!(entries(&dir), names(&RESULT_FILES));
+    // Status on stderr, data on stdout.
     assert!(
-        stdout.contains("Simulating 200 trials x 4 strategies x 36 months"),
-        "{stdout}"
+        stderr.contains("Simulating 200 trials x 4 strategies x 36 months"),
+        "{stderr}"
     );
     assert!(
-        stdout.contains("to results/default in"),
-        "the results path: {stdout}"
+        stderr.contains("to results/default in"),
+        "the results path: {stderr}"
     );
+    assert!(!stdout.contains("Simulating") && !stdout.contains("Wrote "));
     assert!(
         stdout.contains("P(cheapest)"),
         "the summary table header: {stdout}"
@@ -998,7 +1001,8 @@ fn init_writes_a_valid_scenario_and_never_overwrites() {
         .arg(&path)
         .assert()
         .success()
-        .stdout(predicate::str::contains(format!(
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
             "Wrote a starter scenario to {}.",
             path.display()
         )));

@@ -540,6 +540,6 @@ fn watch_reruns_on_save_shows_errors_in_place_and_stops_on_ctrl_c() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(0), "{status:?}");
-    assert!(read(&t.path().join("stdout.txt")).contains("Stopped watching"));
+    assert!(read(&t.path().join("stderr.txt")).contains("Stopped watching"));
     assert_eq!(read(&out.join("report.html")), good_report);
 }

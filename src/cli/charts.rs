@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use super::CliError;
+use super::out::{Format, Out, status};
+use super::{CliError, json};
 use crate::output::rundata::RunData;
 use crate::output::schema::{self, CompareRecord, Money, Percent};
 use crate::output::{OutputKind, StagedDir};
@@ -49,11 +50,11 @@ pub fn charts_command(args: ChartsArgs) -> Result<(), CliError> {
         .with_context(|| format!("cannot draw the charts of {}", dir.display()))?;
     let target = staged.commit()?;
     if !args.quiet {
-        println!(
+        status(format_args!(
             "Drew the charts and report.html of {} in {}",
             data.name,
             target.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -76,7 +77,11 @@ pub struct CompareArgs {
     /// Chart formats: png,svg, png, svg or none.
     #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
     pub charts: Formats,
-    /// Print nothing but errors and warnings.
+    /// What to print on standard output: text (what changed), or one JSON document (see
+    /// docs/JSON.md). Status and warnings go to standard error either way.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print nothing but errors and warnings (and the JSON document of --format json).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -112,7 +117,7 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     }
     for r in &figures[1..] {
         for w in changes::comparability_warnings(base, r) {
-            eprintln!("warning: {w}");
+            status(format_args!("warning: {w}"));
         }
     }
     let staged = StagedDir::new(&args.out, OutputKind::Compare)
@@ -157,11 +162,22 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     let report = html::render_compare_report(&runs, &extra)?;
     std::fs::write(dir.join("report.html"), report).context("cannot write report.html")?;
     let target = staged.commit()?;
+    let stdout = Out::results_in(&target);
     if !args.quiet {
-        println!("Compared {} runs into {}", runs.len(), target.display());
-        println!();
-        println!("Changes against {} (the first run):", base.label);
-        print!("{}", changes::report_text(&figures));
+        status(format_args!(
+            "Compared {} runs into {}",
+            runs.len(),
+            target.display()
+        ));
+    }
+    if args.format.is_json() {
+        stdout.json(&json::compare(&args.dirs, &figures, &target))?;
+    } else if !args.quiet {
+        stdout.line(format_args!(
+            "Changes against {} (the first run):",
+            base.label
+        ))?;
+        stdout.print(changes::report_text(&figures))?;
     }
     Ok(())
 }

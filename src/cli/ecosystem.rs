@@ -2,12 +2,13 @@
 //! and the JSON Schema of scenario files, each generated from its one
 //! source (the clap definitions, the key table) rather than written by hand.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
+use super::out::{Out, status};
 use super::{Cli, CliError};
 use crate::scenario::STARTER_SCENARIO;
 use crate::scenario::json_schema::{self, SCHEMA_FILE};
@@ -97,12 +98,12 @@ pub fn schema_command(args: SchemaArgs) -> Result<(), CliError> {
         return print_out(json_schema::schema_text().as_bytes());
     };
     write_schema(&path, args.force)?;
-    println!(
+    status(format_args!(
         "Wrote the JSON Schema of scenario files to {}.\nPoint an editor at it with a first line `#:schema ./{}` in a scenario beside it (taplo, Even Better TOML).",
         path.display(),
         path.file_name()
             .map_or_else(|| SCHEMA_FILE.into(), |n| n.to_string_lossy().into_owned())
-    );
+    ));
     Ok(())
 }
 
@@ -161,11 +162,5 @@ fn write_schema(path: &Path, force: bool) -> Result<(), CliError> {
 /// Writes `bytes` to standard output; a reader that stops early (`| head`)
 /// is not an error.
 fn print_out(bytes: &[u8]) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Failure(
-            anyhow::anyhow!("cannot write to standard output: {e}"),
-        )),
-        _ => Ok(()),
-    }
+    Out::new().print(String::from_utf8_lossy(bytes))
 }

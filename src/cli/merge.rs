@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::out::{Out, status};
 use super::{CliError, signals};
 use crate::output::{OutputKind, StagedDir};
 use crate::pipeline::{self, Hooks};
@@ -45,17 +46,16 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let done = pipeline::merge(&shards, staged, args.charts, &hooks)
         .map_err(|e| super::run::writing_into(&args.out)(e.into()))?;
     if !args.quiet {
-        print!(
-            "{}",
-            present::terminal::summary_table(&done.summaries, done.include_business_impact)
-        );
-        println!();
-        println!(
-            "Merged {} shards ({} trials) into {}",
+        Out::results_in(&done.dir).print(present::terminal::summary_table(
+            &done.summaries,
+            done.include_business_impact,
+        ))?;
+        status(format_args!(
+            "\nMerged {} shards ({} trials) into {}",
             shards.len(),
             done.results.plan.trials,
             done.dir.display()
-        );
+        ));
     }
     Ok(())
 }

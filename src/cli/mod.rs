@@ -3,12 +3,15 @@
 //! Two layers, as in ripgrep: what the user typed ([`Cli`]) and the checked
 //! plan built from it. Every error a user can cause becomes a [`CliError`]
 //! whose exit code `main` returns: 2 for mistakes in the input (scenario
-//! files, flags), 1 for failures of the machine (disk full, ...).
+//! files, flags), 1 for failures of the machine (disk full, standard output
+//! unwritable, ...), 0 when standard output was closed by its reader.
 
 mod charts;
 mod ecosystem;
+mod json;
 mod memory;
 mod merge;
+mod out;
 mod plan;
 mod run;
 mod signals;
@@ -25,6 +28,8 @@ pub use merge::MergeArgs;
 pub use plan::RunArgs;
 pub use sweep::SweepArgs;
 pub use watch::WatchArgs;
+
+use out::{Format, Out, status};
 
 use crate::scenario::{DEFAULT_SCENARIO, Scenario, ScenarioError};
 
@@ -79,11 +84,16 @@ pub enum Command {
     )]
     Merge(MergeArgs),
     /// Check scenario files and report every problem found.
-    #[command(after_help = "Example:\n  tcosim validate scenarios/*.toml")]
+    #[command(
+        after_help = "Examples:\n  tcosim validate scenarios/*.toml\n  sed 's/= 120/= 140/' my.toml | tcosim validate - --format json"
+    )]
     Validate {
-        /// Scenario files to check.
+        /// Scenario files to check; `-` reads one from standard input (named <stdin> in messages).
         #[arg(required = true, value_name = "SCENARIO")]
         files: Vec<PathBuf>,
+        /// What to print on standard output: text, or one JSON document (see docs/JSON.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Write a commented starter scenario to edit.
     #[command(
@@ -122,6 +132,13 @@ pub enum CliError {
     Scenario(ScenarioError),
     /// Interrupted by Ctrl-C or SIGTERM: exit code 130.
     Interrupted,
+    /// Standard output could not be written (see [`out`]): exit code 1, or
+    /// 0 and no message when its reader closed it (a broken pipe).
+    Stdout {
+        error: std::io::Error,
+        /// Where the command's results are (they were written first).
+        results: Option<PathBuf>,
+    },
     /// Anything else: exit code 1.
     Failure(anyhow::Error),
 }
@@ -132,8 +149,15 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Scenario(_) => 2,
             CliError::Interrupted => 130,
-            CliError::Failure(_) => 1,
+            CliError::Stdout { error, .. } if out::reader_gone(error) => 0,
+            CliError::Stdout { .. } | CliError::Failure(_) => 1,
         }
+    }
+
+    /// Whether the command ends without a message: its reader closed
+    /// standard output, and what it wrote is in place.
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, CliError::Stdout { error, .. } if out::reader_gone(error))
     }
 }
 
@@ -146,6 +170,13 @@ impl std::fmt::Display for CliError {
                 f,
                 "interrupted; nothing was written and earlier results are as they were"
             ),
+            CliError::Stdout { error, results } => {
+                write!(f, "cannot write to standard output: {error}")?;
+                match results {
+                    Some(dir) => write!(f, "; the results are in {}", dir.display()),
+                    None => Ok(()),
+                }
+            }
             CliError::Failure(e) => write!(f, "{e:#}"),
         }
     }
@@ -179,7 +210,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Charts(args) => charts::charts_command(args),
         Command::Compare(args) => charts::compare_command(args),
         Command::Watch(args) => watch::watch_command(args),
-        Command::Validate { files } => validate_command(&files),
+        Command::Validate { files, format } => validate_command(&files, format),
         Command::Init { path, schema } => init_command(&path, schema),
         Command::Completions(args) => ecosystem::completions_command(args),
         Command::Man(args) => ecosystem::man_command(args),
@@ -237,6 +268,9 @@ impl Loaded {
     }
 }
 
+/// How messages name a scenario read from standard input (`validate -`).
+pub const STDIN_LABEL: &str = "<stdin>";
+
 /// Reads and checks a scenario file. Returns the scenario and its text.
 pub fn load_scenario(path: &Path) -> Result<(Scenario, String), CliError> {
     let label = path.display().to_string();
@@ -253,36 +287,68 @@ pub fn load_scenario(path: &Path) -> Result<(Scenario, String), CliError> {
             _ => format!("{label}: cannot read the scenario file: {e}"),
         })
     })?;
+    scenario_from_bytes(bytes, &label)
+}
+
+/// Reads and checks a scenario from standard input, named [`STDIN_LABEL`].
+fn load_stdin() -> Result<(Scenario, String), CliError> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| CliError::Input(format!("{STDIN_LABEL}: cannot read standard input: {e}")))?;
+    scenario_from_bytes(bytes, STDIN_LABEL)
+}
+
+/// Checks the bytes of a scenario named `label`: UTF-8 text, then a valid
+/// scenario.
+fn scenario_from_bytes(bytes: Vec<u8>, label: &str) -> Result<(Scenario, String), CliError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let head = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
         let line = head.matches('\n').count() + 1;
         let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         CliError::Scenario(ScenarioError::whole_file(
-            &label,
+            label,
             line,
             col,
             "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
         ))
     })?;
-    let sc = Scenario::from_toml(&text, &label).map_err(CliError::Scenario)?;
+    let sc = Scenario::from_toml(&text, label).map_err(CliError::Scenario)?;
     Ok((sc, text))
 }
 
-fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
-    let mut failed = 0;
-    for f in files {
-        match load_scenario(f) {
-            Ok((sc, _)) => {
-                println!("{}: ok", f.display());
-                warn_scenario(&f.display().to_string(), &sc, sc.simulation.horizon_months);
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("{e}");
-            }
-        }
+fn validate_command(files: &[PathBuf], format: Format) -> Result<(), CliError> {
+    let is_stdin = |f: &PathBuf| f.as_os_str() == "-";
+    if files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        return Err(CliError::Input(
+            "`-` (standard input) is given more than once; it can be read only once".to_string(),
+        ));
     }
+    let out = Out::new();
+    let mut checked = Vec::new();
+    for f in files {
+        let (label, loaded) = if is_stdin(f) {
+            (STDIN_LABEL.to_string(), load_stdin())
+        } else {
+            (f.display().to_string(), load_scenario(f))
+        };
+        let result = loaded.map(|(sc, _)| scenario_warnings(&sc, sc.simulation.horizon_months));
+        match (&result, format) {
+            (Ok(warnings), Format::Text) => {
+                out.line(format_args!("{label}: ok"))?;
+                for w in warnings {
+                    status(format_args!("warning: {label}: {w}"));
+                }
+            }
+            (Err(e), Format::Text) => status(e),
+            (_, Format::Json) => {}
+        }
+        checked.push((label, result));
+    }
+    if format.is_json() {
+        out.json(&json::validation(&checked))?;
+    }
+    let failed = checked.iter().filter(|(_, r)| r.is_err()).count();
     if failed > 0 {
         Err(CliError::Input(format!(
             "{failed} of {} scenario file{} failed validation",
@@ -294,13 +360,21 @@ fn validate_command(files: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 
+/// The warnings of a valid scenario over `horizon` months, as sentences.
+fn scenario_warnings(sc: &Scenario, horizon: u32) -> Vec<String> {
+    crate::scenario::scenario_warnings(sc, horizon)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// Warns on stderr about settings that make a strategy or the comparison
 /// mean less than it seems over `horizon` months: phases or a launch target
 /// past the horizon, a build too long for it, identical strategies, a phase
 /// asked for more work than one engineer can do (the scenario stays valid).
 pub(crate) fn warn_scenario(label: &str, sc: &Scenario, horizon: u32) {
-    for w in crate::scenario::scenario_warnings(sc, horizon) {
-        eprintln!("warning: {label}: {w}");
+    for w in scenario_warnings(sc, horizon) {
+        status(format_args!("warning: {label}: {w}"));
     }
 }
 
@@ -320,15 +394,15 @@ fn init_command(path: &Path, with_schema: bool) -> Result<(), CliError> {
             path.display()
         ))
     })?;
-    println!(
+    status(format_args!(
         "Wrote a starter scenario to {}.\nEdit it, check it with `tcosim validate {0}`, then run `tcosim run {0}`.",
         path.display()
-    );
+    ));
     if let Some(schema) = schema {
-        println!(
+        status(format_args!(
             "Wrote {} beside it: editors with taplo or Even Better TOML complete and check its keys.",
             schema.display()
-        );
+        ));
     }
     Ok(())
 }

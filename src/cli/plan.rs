@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::out::Format;
 use super::{CliError, Loaded};
 use crate::engine::RunPlan;
 use crate::pipeline::{PrecisionGoal, RunJob};
@@ -64,7 +65,11 @@ pub struct RunArgs {
     /// Run even if the memory estimate exceeds what the machine has available.
     #[arg(long)]
     pub force: bool,
-    /// Print nothing but errors.
+    /// What to print on standard output: text (the table and the verdict), or one JSON
+    /// document (see docs/JSON.md). Status goes to standard error either way.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print nothing but errors (and the JSON document of --format json).
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -6,8 +6,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
+use super::out::{Out, status};
 use super::plan::RunArgs;
-use super::{CliError, Loaded, signals};
+use super::{CliError, Loaded, json, signals};
 use crate::output::{OutputKind, StagedDir};
 use crate::pipeline::{self, Hooks, RunJob, RunReport, Stop};
 use crate::present;
@@ -40,8 +41,38 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
         pb.finish_and_clear();
     }
     let done = done.map_err(|e| writing_into(&out)(e.into()))?;
+    // The results are in place: a failure to print them now loses nothing.
+    let stdout = Out::results_in(&done.dir);
+    if args.format.is_json() {
+        let doc = json::run(&json::RunDone {
+            scenario_name: &job.scenario.name,
+            scenario_label: &label,
+            dir: &done.dir,
+            files: &done.manifest.files,
+            trials: done.results.plan.trials,
+            horizon: done.results.plan.horizon,
+            seed: done.results.plan.seed,
+            include_business_impact: done.include_business_impact,
+            shard: job
+                .shard
+                .map(|(i, n, all)| (i, n, all, done.results.plan.first_trial)),
+            precision: job.precision.zip(done.stop).map(|(goal, stop)| {
+                (
+                    goal.rel,
+                    goal.max_trials,
+                    match stop {
+                        Stop::Reached => "reached",
+                        Stop::Cap => "cap",
+                    },
+                )
+            }),
+        })?;
+        stdout.json(&doc)?;
+    } else if !args.quiet {
+        print_done(&job, &done, &stdout)?;
+    }
     if !args.quiet {
-        print_done(&job, &done, clock);
+        print_wrote(&done, clock);
     }
     Ok(())
 }
@@ -59,8 +90,8 @@ pub(super) fn writing_into(out: &Path) -> impl Fn(CliError) -> CliError + '_ {
 
 fn print_start(job: &RunJob, label: &str, threads: usize) {
     let plan = &job.plan;
-    println!("Scenario: {} ({label})", job.scenario.name);
-    println!(
+    status(format_args!("Scenario: {} ({label})", job.scenario.name));
+    status(format_args!(
         "Simulating {} trials x {} strategies x {} months (seed {}, {} thread{}){}",
         plan.trials,
         job.scenario.strategies.len(),
@@ -76,7 +107,7 @@ fn print_start(job: &RunJob, label: &str, threads: usize) {
             ),
             None => String::new(),
         }
-    );
+    ));
 }
 
 /// A progress bar for runs of more than about a second (some 2e7
@@ -96,51 +127,57 @@ fn progress_bar(job: &RunJob, quiet: bool) -> Option<indicatif::ProgressBar> {
     })
 }
 
-fn print_done(job: &RunJob, done: &RunReport, clock: Instant) {
+/// The table, the verdict and what changed on standard output; the
+/// status (a shard's range, where the files went) on standard error.
+fn print_done(job: &RunJob, done: &RunReport, out: &Out) -> Result<(), CliError> {
     let r = &done.results;
     if let Some((i, n, all)) = job.shard {
-        println!(
+        status(format_args!(
             "Shard {i}/{n}: trials {} to {} of {all}. Merge all {n} shards with `tcosim merge`.",
             r.plan.first_trial,
             r.plan.first_trial + r.plan.trials - 1
-        );
+        ));
     } else {
-        println!();
-        print!(
-            "{}",
-            present::terminal::summary_table(&done.summaries, done.include_business_impact)
-        );
-        println!();
-        println!("{}", present::terminal::verdict(&done.dir));
+        out.line("")?;
+        out.print(present::terminal::summary_table(
+            &done.summaries,
+            done.include_business_impact,
+        ))?;
+        out.line("")?;
+        out.line(present::terminal::verdict(&done.dir))?;
         match present::changes::against_previous(&done.dir) {
-            Ok(Some(changes)) => println!("{changes}"),
+            Ok(Some(changes)) => out.line(changes)?,
             Ok(None) => {}
-            Err(e) => eprintln!("warning: not compared with the previous run: {e:#}"),
+            Err(e) => status(format_args!(
+                "warning: not compared with the previous run: {e:#}"
+            )),
         }
     }
     if let (Some(goal), Some(stop)) = (job.precision, done.stop) {
         let settled = crate::stats::analysis::cheapest_settled(&r.totals);
-        println!(
-            "{}",
-            match stop {
-                Stop::Reached => format!(
-                    "Precision reached with {} trials: every mean within {:.2}% (95%), and {} is settled as most often cheapest.",
-                    r.plan.trials,
-                    goal.rel * 100.0,
-                    settled.leader.name
-                ),
-                Stop::Cap => format!(
-                    "Stopped at the cap of {} trials before the precision target ({:.2}%, cheapest settled) was reached; raise --max-trials or loosen --precision.",
-                    r.plan.trials,
-                    goal.rel * 100.0
-                ),
-            }
-        );
+        out.line(match stop {
+            Stop::Reached => format!(
+                "Precision reached with {} trials: every mean within {:.2}% (95%), and {} is settled as most often cheapest.",
+                r.plan.trials,
+                goal.rel * 100.0,
+                settled.leader.name
+            ),
+            Stop::Cap => format!(
+                "Stopped at the cap of {} trials before the precision target ({:.2}%, cheapest settled) was reached; raise --max-trials or loosen --precision.",
+                r.plan.trials,
+                goal.rel * 100.0
+            ),
+        })?;
     }
-    println!(
+    Ok(())
+}
+
+/// "Wrote FILES to DIR in S s", on standard error.
+fn print_wrote(done: &RunReport, clock: Instant) {
+    status(format_args!(
         "Wrote {} to {} in {:.2} s",
         done.manifest.files.join(", "),
         done.dir.display(),
         clock.elapsed().as_secs_f64()
-    );
+    ));
 }

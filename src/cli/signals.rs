@@ -47,7 +47,7 @@ fn on_signal() {
 /// Says what happened and ends the process with 130.
 fn exit_interrupted(again: bool, left: &[std::path::PathBuf]) -> ! {
     let removing: Vec<String> = left.iter().map(|p| format!("`{}`", p.display())).collect();
-    eprintln!(
+    super::out::status(format_args!(
         "error: interrupted{}; nothing was written and earlier results are as they were{}",
         if again { " again, stopped at once" } else { "" },
         if removing.is_empty() {
@@ -63,7 +63,7 @@ fn exit_interrupted(again: bool, left: &[std::path::PathBuf]) -> ! {
                 removing.join(", ")
             )
         }
-    );
+    ));
     std::process::exit(130);
 }
 

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use super::{CliError, Loaded, signals};
+use super::out::{Format, Out, status};
+use super::{CliError, Loaded, json, signals};
 use crate::decide::best_by_median;
 use crate::decide::format::swept_value;
 use crate::decide::verdict::sweep_statement;
@@ -53,7 +54,11 @@ pub struct SweepArgs {
     /// Chart formats of the sweep chart: png,svg (the default), png, svg or none.
     #[arg(long, value_name = "FORMATS", default_value = "png,svg", value_parser = Formats::parse)]
     pub charts: Formats,
-    /// Print nothing but errors.
+    /// What to print on standard output: text (where the best strategy changes), or one JSON
+    /// document (see docs/JSON.md). Status goes to standard error either way.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print nothing but errors (and the JSON document of --format json).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -182,7 +187,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         scenario: base,
         text,
         stem,
-        ..
+        label,
     } = Loaded::from_arg(Some(&args.scenario))?;
     let axes = parse_axes(&args.sets)?;
     let pts = points(&axes);
@@ -196,7 +201,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let (texts, scenarios) = point_scenarios(&text, &axes, &pts)?;
     if !args.quiet {
         for note in left_out_notes(&scenarios) {
-            eprintln!("{note}");
+            status(note);
         }
     }
     let out_dir = args
@@ -211,7 +216,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let pool = super::worker_pool(args.threads)?;
     if !args.quiet {
-        println!(
+        status(format_args!(
             "Sweeping {} over {} points ({})",
             base.name,
             pts.len(),
@@ -219,12 +224,13 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
                 .map(|a| a.key.as_str())
                 .collect::<Vec<_>>()
                 .join(" x ")
-        );
+        ));
     }
     let show = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let progress = |done: u64, all: u64| {
         if show {
-            eprint!("\r{done}/{all} points");
+            use std::io::Write;
+            let _ = write!(std::io::stderr().lock(), "\r{done}/{all} points");
         }
     };
     let hooks = pipeline::Hooks {
@@ -233,7 +239,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     };
     let summaries = pipeline::sweep_points(&scenarios, args.trials, args.seed, &pool, &hooks);
     if show {
-        eprintln!();
+        status("");
     }
     let table: Vec<(Vec<f64>, Vec<Summary>)> = pts.into_iter().zip(summaries?).collect();
     let written = super::run::writing_into(&out_dir);
@@ -248,9 +254,25 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     )
     .map_err(&written)?;
     let target = staged.commit().map_err(|e| written(e.into()))?;
+    // The results are in place: a failure to print them now loses nothing.
+    let stdout = Out::results_in(&target);
+    if args.format.is_json() {
+        let first = RunPlan::from_scenario(&scenarios[0]);
+        stdout.json(&json::sweep(&json::SweepDone {
+            scenario_name: &base.name,
+            scenario_label: &label,
+            keys: axes.iter().map(|a| a.key.as_str()).collect(),
+            trials: args.trials.unwrap_or(first.trials),
+            seed: args.seed.unwrap_or(first.seed),
+            table: &table,
+            statement: &statement,
+            dir: &target,
+        }))?;
+    } else if !args.quiet {
+        stdout.line(&statement)?;
+    }
     if !args.quiet {
-        println!("{statement}");
-        println!(
+        status(format_args!(
             "Wrote sweep.csv, sweep.txt, scenario.toml{} to {}",
             if args.charts.any() {
                 " and charts/sweep"
@@ -258,7 +280,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
                 ""
             },
             target.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -431,6 +453,7 @@ fn emit_jobs(
     let staged =
         StagedDir::new(dir, OutputKind::Jobs).map_err(|e| CliError::Input(format!("{e:#}")))?;
     let mut jobs: Vec<u8> = Vec::new();
+    let mut listed: Vec<(Vec<f64>, String, String)> = Vec::new();
     let mut index = csv::Writer::from_path(staged.path().join("points.csv"))
         .context("cannot create points.csv")?;
     let mut header = vec!["point".to_string()];
@@ -457,6 +480,11 @@ fn emit_jobs(
             jobs.extend_from_slice(format!(" --seed {s}").as_bytes());
         }
         jobs.push(b'\n');
+        listed.push((
+            p.clone(),
+            scenario.display().to_string(),
+            out.display().to_string(),
+        ));
         let mut rec = vec![(i + 1).to_string()];
         rec.extend(p.iter().map(|v| swept_value(*v)));
         rec.extend(
@@ -471,11 +499,15 @@ fn emit_jobs(
     std::fs::write(staged.path().join("jobs.txt"), jobs).context("cannot write jobs.txt")?;
     let target = staged.commit()?;
     if !args.quiet {
-        println!(
+        status(format_args!(
             "Wrote {} point scenarios, jobs.txt (one `tcosim run` per line) and points.csv to {}.\nRun line N of jobs.txt as job N (e.g. sed -n \"${{SLURM_ARRAY_TASK_ID}}p\" jobs.txt | sh); see docs/SCALING.md.",
             pts.len(),
             target.display()
-        );
+        ));
+    }
+    if args.format.is_json() {
+        let keys: Vec<&str> = axes.iter().map(|a| a.key.as_str()).collect();
+        Out::results_in(&target).json(&json::sweep_jobs(&keys, &listed, &target))?;
     }
     Ok(())
 }

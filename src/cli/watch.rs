@@ -20,6 +20,7 @@ use clap::Args;
 use notify_debouncer_mini::notify::{self, PollWatcher, RecursiveMode};
 use notify_debouncer_mini::{Config, DebounceEventResult, new_debouncer, new_debouncer_opt};
 
+use super::out::{Format, Out, status};
 use super::plan::RunArgs;
 use super::{CliError, Loaded, signals};
 use crate::output::{OutputKind, StagedDir};
@@ -88,6 +89,7 @@ impl WatchArgs {
             no_trials_csv: self.no_trials_csv,
             charts: self.charts,
             force: self.force,
+            format: Format::Text,
             quiet: self.quiet,
         }
     }
@@ -163,12 +165,12 @@ pub fn watch_command(args: WatchArgs) -> Result<(), CliError> {
         last_good: None,
     };
     if !args.quiet {
-        println!(
+        status(format_args!(
             "Watching {} (Ctrl-C to stop). Results go to {}; open {} in a browser: it reloads itself every 2 s.",
             file.display(),
             w.out.display(),
             w.page.display()
-        );
+        ));
     }
     let mut seen = std::fs::read(&file).ok();
     let mut stopped = w.attempt()?;
@@ -176,7 +178,7 @@ pub fn watch_command(args: WatchArgs) -> Result<(), CliError> {
         let saved = match rx.recv_timeout(TICK) {
             Ok(Ok(events)) => events.iter().any(|e| e.path == target),
             Ok(Err(e)) => {
-                eprintln!("warning: watching {}: {e}", file.display());
+                status(format_args!("warning: watching {}: {e}", file.display()));
                 false
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -201,11 +203,11 @@ pub fn watch_command(args: WatchArgs) -> Result<(), CliError> {
         stopped = w.attempt()?;
     }
     if !args.quiet {
-        println!(
+        status(format_args!(
             "\nStopped watching {}; the results in {} are those of the last good run.",
             file.display(),
             w.out.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -226,10 +228,10 @@ fn start_watch(
         Ok(d) => return Ok(Box::new(d)),
         Err(e) => e,
     };
-    eprintln!(
+    status(format_args!(
         "warning: no file events for {} ({e}); looking for saves every 300 ms instead",
         dir.display()
-    );
+    ));
     let config = Config::default()
         .with_timeout(DEBOUNCE)
         .with_notify_config(notify::Config::default().with_poll_interval(POLL));
@@ -249,8 +251,9 @@ fn clock() -> String {
 
 impl Watcher<'_> {
     /// Runs the scenario as it is now. Returns whether Ctrl-C stopped the
-    /// run; every other failure is printed and shown on the page, and
-    /// watching goes on.
+    /// run; every other failure of the run is printed and shown on the page,
+    /// and watching goes on. A standard output that can no longer be
+    /// written (its reader gone) ends watching: the error is returned.
     fn attempt(&mut self) -> Result<bool, CliError> {
         let started = Instant::now();
         let at = clock();
@@ -258,28 +261,29 @@ impl Watcher<'_> {
         match self.run_once() {
             Ok((summary_table, changed)) => {
                 self.last_good = Some(at.clone());
-                if !self.args.quiet {
-                    println!(
-                        "\n[{at}] {label}: ran in {:.2} s; results in {}",
-                        started.elapsed().as_secs_f64(),
-                        self.out.display()
-                    );
-                    print!("{summary_table}");
-                    if let Some(c) = &changed {
-                        print!("\n{c}");
-                    }
-                }
                 self.write_page(
                     &format!("{label}: run at {at} UTC is shown. This page reloads every 2 s."),
                     None,
                     changed.as_deref(),
                 );
+                if !self.args.quiet {
+                    status(format_args!(
+                        "\n[{at}] {label}: ran in {:.2} s; results in {}",
+                        started.elapsed().as_secs_f64(),
+                        self.out.display()
+                    ));
+                    let stdout = Out::results_in(&self.out);
+                    stdout.print(&summary_table)?;
+                    if let Some(c) = &changed {
+                        stdout.print(format_args!("\n{c}"))?;
+                    }
+                }
                 Ok(false)
             }
             Err(CliError::Interrupted) => Ok(true),
             Err(e) => {
                 let msg = e.to_string();
-                eprintln!("[{at}] {label}: not run: {msg}");
+                status(format_args!("[{at}] {label}: not run: {msg}"));
                 let status = match &self.last_good {
                     Some(t) => format!(
                         "{label}: the save at {at} UTC was not run (below: why). The report is still that of the last good run, at {t} UTC."
@@ -339,7 +343,10 @@ impl Watcher<'_> {
         let written = std::fs::write(&tmp, page).and_then(|()| std::fs::rename(&tmp, &self.page));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
-            eprintln!("warning: cannot write {}: {e}", self.page.display());
+            super::out::status(format_args!(
+                "warning: cannot write {}: {e}",
+                self.page.display()
+            ));
         }
     }
 }

@@ -597,6 +597,13 @@ pub fn report_text(runs: &[RunFigures]) -> String {
 /// plain text with the comparability warnings first; `Ok(None)` when there
 /// is no `previous/summary.csv`.
 pub fn against_previous(dir: &Path) -> Result<Option<String>> {
+    Ok(previous_and_this(dir)?.map(|(before, after)| changes_text(&before, &after)))
+}
+
+/// The figures of the previous run kept in `<dir>/previous/` and of the run
+/// in `dir`, labelled "previous" and "this run"; `Ok(None)` when there is
+/// no `previous/summary.csv`.
+pub fn previous_and_this(dir: &Path) -> Result<Option<(RunFigures, RunFigures)>> {
     let prev_dir = dir.join("previous");
     if !prev_dir.join("summary.csv").is_file() {
         return Ok(None);
@@ -604,7 +611,7 @@ pub fn against_previous(dir: &Path) -> Result<Option<String>> {
     let before = RunFigures::load(&prev_dir, "previous")
         .with_context(|| format!("{} is not comparable", prev_dir.display()))?;
     let after = RunFigures::load(dir, "this run")?;
-    Ok(Some(changes_text(&before, &after)))
+    Ok(Some((before, after)))
 }
 
 /// What changed from `before` to `after`: warnings, then [`report_text`].
