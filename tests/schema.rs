@@ -260,7 +260,11 @@ fn init_writes_the_schema_line_only_with_the_schema() {
         .arg(&with)
         .assert()
         .success();
-    assert!(stdout_of(&out).contains("tcosim.schema.json"));
+    let said = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        said.contains("tcosim.schema.json"),
+        "init --schema says where the schema is (on stderr): {said}"
+    );
     let text = fs::read_to_string(&with).expect("the starter");
     assert!(text.starts_with("#:schema ./tcosim.schema.json\n"));
     let schema = tmp.path().join("tcosim.schema.json");

@@ -59,16 +59,25 @@ pub fn without_directive(text: &str) -> &str {
 
 /// The schema of a whole scenario file.
 pub fn schema() -> Json {
-    let mut root = object_of(keys::TOP);
-    let top = root.as_object_mut().expect("an object");
+    let body = object_of(keys::TOP);
     let required: Vec<Json> = keys::of(keys::TOP)
         .filter(|k| k.required || section_required(k))
         .map(|k| json!(k.name))
         .collect();
-    top.insert("required".into(), Json::Array(required));
+    // What a reader of the file looks for first comes first: which draft,
+    // who wrote it, what it describes; then the keys, then the shared
+    // definitions.
+    let mut top = serde_json::Map::new();
     top.insert(
         "$schema".into(),
         json!("http://json-schema.org/draft-07/schema#"),
+    );
+    top.insert(
+        "$comment".into(),
+        json!(format!(
+            "{GENERATED} (tcosim {}) from its key table; regenerate it rather than edit it.",
+            env!("CARGO_PKG_VERSION")
+        )),
     );
     top.insert("title".into(), json!("tcosim scenario"));
     top.insert(
@@ -78,13 +87,10 @@ pub fn schema() -> Json {
              `tcosim validate FILE` checks what this schema cannot (relations between values)."
         ),
     );
-    top.insert(
-        "$comment".into(),
-        json!(format!(
-            "{GENERATED} (tcosim {}) from its key table; regenerate it rather than edit it.",
-            env!("CARGO_PKG_VERSION")
-        )),
-    );
+    if let Json::Object(fields) = body {
+        top.extend(fields);
+    }
+    top.insert("required".into(), Json::Array(required));
     top.insert(
         "definitions".into(),
         json!({
@@ -93,7 +99,7 @@ pub fn schema() -> Json {
             "engagement": engagement(),
         }),
     );
-    root
+    Json::Object(top)
 }
 
 /// Whether a top-level section must be present: it holds a required key.
