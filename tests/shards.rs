@@ -85,6 +85,43 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
 }
 
 #[test]
+fn shards_without_per_trial_files_merge_like_a_run_without_them() {
+    let tmp = tmp();
+    let lean = ["--charts", "none", "--no-trials-csv"];
+    let single = tmp.path().join("single");
+    tcosim()
+        .args([
+            "run",
+            "scenarios/default.toml",
+            "--trials",
+            TRIALS,
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&single)
+        .args(lean)
+        .assert()
+        .success();
+    let dirs: Vec<PathBuf> = (1..=2).map(|i| shard(tmp.path(), i, 2, &lean)).collect();
+    // A shard keeps the inputs merge needs, even without trials.csv.
+    assert!(dirs.iter().all(|d| d.join("inputs.csv").is_file()));
+    let out = tmp.path().join("merged");
+    merge(&dirs, &out).success();
+    for f in FILES {
+        let per_trial = f == "trials.csv" || f == "inputs.csv";
+        assert_eq!(out.join(f).exists(), !per_trial, "{f}");
+        assert_eq!(single.join(f).exists(), !per_trial, "{f}");
+        if !per_trial {
+            assert_eq!(
+                std::fs::read(out.join(f)).expect(f),
+                std::fs::read(single.join(f)).expect(f),
+                "{f}"
+            );
+        }
+    }
+}
+
+#[test]
 fn shards_cover_the_trials_exactly_once() {
     let tmp = tmp();
     let mut next = 0;
@@ -187,7 +224,7 @@ fn shards_of_an_older_layout_are_refused() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("\"schema_version\": 3", "\"schema_version\": 1"),
+        text.replace("\"schema_version\": 4", "\"schema_version\": 1"),
     )
     .unwrap();
     merge(&dirs, &out)

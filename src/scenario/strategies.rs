@@ -433,7 +433,14 @@ mod tests {
         let ids = strategy_ids(&["Hire", "hire!", "HIRE", "hire 2", "strategy-2", "?"]);
         assert_eq!(
             ids,
-            ["hire", "hire-2", "hire-3", "hire-2-2", "strategy-2", "strategy-6"]
+            [
+                "hire",
+                "hire-2",
+                "hire-3",
+                "hire-2-2",
+                "strategy-2",
+                "strategy-6"
+            ]
         );
         // The same names in the same order always give the same ids.
         assert_eq!(
@@ -444,9 +451,11 @@ mod tests {
         let ids = strategy_ids(&many);
         let unique: std::collections::HashSet<&String> = ids.iter().collect();
         assert_eq!(unique.len(), 64);
-        assert!(ids.iter().all(|id| !id.is_empty()
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')));
+        assert!(ids.iter().all(|id| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }));
     }
 }
