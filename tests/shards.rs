@@ -32,6 +32,25 @@ fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
     out
 }
 
+/// Runs the whole default scenario (no shard) into `dir/single`.
+fn whole(dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join("single");
+    tcosim()
+        .args([
+            "run",
+            "scenarios/default.toml",
+            "--trials",
+            TRIALS,
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    out
+}
+
 fn merge(dirs: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
     tcosim()
         .arg("merge")
@@ -49,20 +68,7 @@ const NO_CHARTS: [&str; 2] = ["--charts", "none"];
 #[test]
 fn merged_shards_are_byte_identical_to_a_single_run() {
     let tmp = tmp();
-    let single = tmp.path().join("single");
-    tcosim()
-        .args([
-            "run",
-            "scenarios/default.toml",
-            "--trials",
-            TRIALS,
-            "--quiet",
-            "--out",
-        ])
-        .arg(&single)
-        .args(NO_CHARTS)
-        .assert()
-        .success();
+    let single = whole(tmp.path(), &NO_CHARTS);
     for n in [1u64, 2, 3, 7] {
         // Given in reverse order: merge sorts them.
         let dirs: Vec<PathBuf> = (1..=n)
@@ -88,20 +94,7 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
 fn shards_without_per_trial_files_merge_like_a_run_without_them() {
     let tmp = tmp();
     let lean = ["--charts", "none", "--no-trials-csv"];
-    let single = tmp.path().join("single");
-    tcosim()
-        .args([
-            "run",
-            "scenarios/default.toml",
-            "--trials",
-            TRIALS,
-            "--quiet",
-        ])
-        .arg("--out")
-        .arg(&single)
-        .args(lean)
-        .assert()
-        .success();
+    let single = whole(tmp.path(), &lean);
     let dirs: Vec<PathBuf> = (1..=2).map(|i| shard(tmp.path(), i, 2, &lean)).collect();
     // A shard keeps the inputs merge needs, even without trials.csv.
     assert!(dirs.iter().all(|d| d.join("inputs.csv").is_file()));
