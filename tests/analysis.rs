@@ -185,7 +185,13 @@ fn precision_batches_equal_one_long_run() {
         .arg(&b)
         .assert()
         .success();
-    for f in ["summary.csv", "trials.csv", "monthly.csv", "comparison.csv"] {
+    for f in [
+        "summary.csv",
+        "trials.csv",
+        "inputs.csv",
+        "monthly.csv",
+        "comparison.csv",
+    ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
