@@ -11,30 +11,8 @@ use common::{CSV_FILES as FILES, Csv, manifest, tcosim, tmp};
 
 const TRIALS: &str = "700";
 
-/// Runs shard `i` of `n` of the default scenario into `dir`.
-fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
-    let out = dir.join(format!("s{i}of{n}{}", extra.join("")));
-    tcosim()
-        .args([
-            "run",
-            "scenarios/default.toml",
-            "--trials",
-            TRIALS,
-            "--quiet",
-            "--shard",
-            &format!("{i}/{n}"),
-            "--out",
-        ])
-        .arg(&out)
-        .args(extra)
-        .assert()
-        .success();
-    out
-}
-
-/// Runs the whole default scenario (no shard) into `dir/single`.
-fn whole(dir: &Path, extra: &[&str]) -> PathBuf {
-    let out = dir.join("single");
+/// Runs the default scenario with `extra` into `out`.
+fn run_default(out: PathBuf, extra: &[&str]) -> PathBuf {
     tcosim()
         .args([
             "run",
@@ -49,6 +27,18 @@ fn whole(dir: &Path, extra: &[&str]) -> PathBuf {
         .assert()
         .success();
     out
+}
+
+/// Runs shard `i` of `n` of the default scenario into `dir`.
+fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("s{i}of{n}{}", extra.join("")));
+    let shard = format!("{i}/{n}");
+    run_default(out, &[&["--shard", shard.as_str()], extra].concat())
+}
+
+/// Runs the whole default scenario (no shard) into `dir/single`.
+fn whole(dir: &Path, extra: &[&str]) -> PathBuf {
+    run_default(dir.join("single"), extra)
 }
 
 fn merge(dirs: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
