@@ -168,7 +168,11 @@ pub fn run(
             .context("cannot write scenario.toml")?;
         Vec::new()
     } else {
-        write_run_files(&dir, &job.text, &results, &manifest, job.charts, hooks)?
+        let files = RunFiles {
+            per_trial: job.trials_csv,
+            charts: job.charts,
+        };
+        write_run_files(&dir, &job.text, &results, &manifest, files, hooks)?
     };
     hooks.check()?;
     finish_manifest(&mut manifest, &dir, clock)?;
@@ -193,7 +197,7 @@ fn simulate(
 ) -> Result<(Results, Option<Stop>), Failure> {
     let plan = job.plan;
     let rows = if job.trials_csv {
-        Some(TrialsFile::create(dir)?)
+        Some(TrialsFile::create(dir, &names(&job.scenario))?)
     } else {
         None
     };
@@ -243,6 +247,16 @@ fn simulate(
     Ok((results, stop))
 }
 
+/// Which of the optional files of a run directory to write.
+#[derive(Debug, Clone, Copy)]
+pub struct RunFiles {
+    /// inputs.csv, each trial's inputs (trials.csv, written as the run
+    /// goes, is the caller's): off with `--no-trials-csv`.
+    pub per_trial: bool,
+    /// The chart formats (none: no charts and no report).
+    pub charts: Formats,
+}
+
 /// Writes every file of a whole run (not a shard) into `dir`: the CSVs, the
 /// analyses, scenario.toml, then the charts and report drawn from them.
 /// `manifest` describes the run (its file list is filled in later).
@@ -252,7 +266,7 @@ pub fn write_run_files(
     text: &str,
     results: &Results,
     manifest: &Manifest,
-    formats: Formats,
+    files: RunFiles,
     hooks: &Hooks<'_>,
 ) -> Result<Vec<Summary>, Failure> {
     let summaries = stats::summarize(&results.per_trial(), &results.agg);
@@ -269,12 +283,20 @@ pub fn write_run_files(
     );
     output::analysis::write_all(dir, &a, strategies)?;
     write_voi(dir, results, manifest.seed)?;
+    if files.per_trial {
+        output::csv::write_inputs(dir, &results.inputs, results.plan.first_trial)?;
+    }
     std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
     hooks.check()?;
     // Charts and the report are drawn from the files just written, with the
     // totals as trials.csv holds them (to the cent) rather than reading it
     // back, so they equal what `tcosim charts RUN_DIR` draws later.
-    draw_run(dir, manifest, Some(totals_as_written(results)), formats)?;
+    draw_run(
+        dir,
+        manifest,
+        Some(totals_as_written(results)),
+        files.charts,
+    )?;
     Ok(summaries)
 }
 
@@ -282,12 +304,18 @@ pub fn write_run_files(
 /// [`stats::voi`]), largest first; its streams are keyed by the run's seed.
 fn write_voi(dir: &Path, results: &Results, seed: u64) -> anyhow::Result<()> {
     let voi = stats::voi::voi(&results.totals, &results.inputs, seed);
+    let ids = crate::scenario::strategy_ids(&voi.strategies);
     let rows: Vec<output::schema::VoiRecord> = voi
         .ranked()
         .into_iter()
-        .map(|(r, ..)| output::schema::VoiRecord::of(r, &voi.strategies))
+        .map(|(r, ..)| output::schema::VoiRecord::of(r, &voi.strategies, &ids))
         .collect();
     output::schema::write_file(dir, &rows)
+}
+
+/// The scenario's strategy names, in its order.
+fn names(s: &Scenario) -> Vec<String> {
+    s.strategies.iter().map(|s| s.name.clone()).collect()
 }
 
 /// Each strategy's totals as trials.csv holds them.
@@ -403,7 +431,7 @@ pub fn merge(
     let dir = staged.path().to_path_buf();
     let with_rows = shards.iter().all(|(d, _)| d.join("trials.csv").exists());
     let rows = if with_rows {
-        Some(TrialsFile::create(&dir)?)
+        Some(TrialsFile::create(&dir, &names(&scenario))?)
     } else {
         None
     };
@@ -450,7 +478,11 @@ pub fn merge(
         precision: None,
         ..m0.clone()
     };
-    let summaries = write_run_files(&dir, &text, &results, &manifest, formats, hooks)?;
+    let files = RunFiles {
+        per_trial: with_rows,
+        charts: formats,
+    };
+    let summaries = write_run_files(&dir, &text, &results, &manifest, files, hooks)?;
     finish_manifest(&mut manifest, &dir, clock)?;
     let dir = staged.commit()?;
     Ok(RunReport {

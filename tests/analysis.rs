@@ -57,7 +57,7 @@ fn sensitivity_finds_a_planted_driver() {
     let rho = |input: &str, target: &str| {
         s.rows
             .iter()
-            .find(|x| x.input == input && x.target == target)
+            .find(|x| x.input == input && x.target.label(r.strategies()) == target)
             .map(|x| x.rho)
             .expect("row")
     };
@@ -101,9 +101,9 @@ fn precision_stops_at_the_target_on_an_easy_scenario() {
     // The precision file confirms it: every mean's 95% half-width within 5%.
     for row in read(&out.join("precision.csv"))
         .iter()
-        .filter(|r| r[2] == "mean")
+        .filter(|r| r[3] == "mean")
     {
-        let (est, se): (f64, f64) = (row[3].parse().unwrap(), row[4].parse().unwrap());
+        let (est, se): (f64, f64) = (row[4].parse().unwrap(), row[5].parse().unwrap());
         assert!(1.96 * se / est <= 0.05, "{row:?}");
     }
 }
@@ -185,7 +185,13 @@ fn precision_batches_equal_one_long_run() {
         .arg(&b)
         .assert()
         .success();
-    for f in ["summary.csv", "trials.csv", "monthly.csv", "comparison.csv"] {
+    for f in [
+        "summary.csv",
+        "trials.csv",
+        "inputs.csv",
+        "monthly.csv",
+        "comparison.csv",
+    ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
@@ -260,7 +266,7 @@ fn horizon_sweep_costs_never_fall_as_the_horizon_grows() {
         let means: Vec<f64> = rows
             .iter()
             .filter(|r| r[1] == strategy)
-            .map(|r| r[3].parse().unwrap())
+            .map(|r| r[4].parse().unwrap())
             .collect();
         assert_eq!(means.len(), 20);
         assert!(

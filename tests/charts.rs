@@ -645,6 +645,8 @@ mod commands {
         let lean = tmp.path().join("lean");
         run(&lean, &["--no-trials-csv"]);
         assert!(lean.join("charts/distribution.png").is_file());
+        // Both per-trial files are skipped.
+        assert!(!lean.join("trials.csv").exists() && !lean.join("inputs.csv").exists());
         tcosim()
             .arg("charts")
             .arg(&lean)
@@ -667,10 +669,10 @@ mod commands {
         // A run directory as the layout before cash and lost value wrote it.
         let path = out.join("manifest.json");
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("\"schema_version\": 3"), "{text}");
+        assert!(text.contains("\"schema_version\": 4"), "{text}");
         std::fs::write(
             &path,
-            text.replace("\"schema_version\": 3", "\"schema_version\": 1"),
+            text.replace("\"schema_version\": 4", "\"schema_version\": 1"),
         )
         .unwrap();
         for cmd in ["charts", "compare"] {
@@ -706,20 +708,21 @@ mod commands {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "run,strategy,mean,p10,p50,p90,mean_change,mean_change_pct,p50_change,p50_change_pct"
+            "run,strategy,strategy_id,mean,p10,p50,p90,mean_change,mean_change_pct,p50_change,p50_change_pct"
         );
         assert_eq!(lines.len(), 1 + 2 * 4);
         assert!(
-            lines[1].starts_with("before,Freelance,") && lines[5].starts_with("after,Freelance,")
+            lines[1].starts_with("before,Freelance,freelance,")
+                && lines[5].starts_with("after,Freelance,freelance,")
         );
         // The medians match each run's summary.
         let p50 = |dir: &Path| -> Vec<String> {
             let mut r = csv::Reader::from_path(dir.join("summary.csv")).unwrap();
-            r.records().map(|x| x.unwrap()[8].to_string()).collect()
+            r.records().map(|x| x.unwrap()[9].to_string()).collect()
         };
         let from_cmp: Vec<String> = {
             let mut r = csv::Reader::from_path(out.join("compare.csv")).unwrap();
-            r.records().map(|x| x.unwrap()[4].to_string()).collect()
+            r.records().map(|x| x.unwrap()[5].to_string()).collect()
         };
         assert_eq!(from_cmp, [p50(&a), p50(&b)].concat());
         for f in [
@@ -972,17 +975,23 @@ fn sensitivity_is_in_dollars_and_matches_a_closed_form() {
     // No spread, no effect.
     assert_eq!(decile_effect(&[1.0; 10], 1.0, 1.0, &[5.0; 10]), 0.0);
     // The chart's bars are sensitivity.csv's dollar column for the
-    // difference target, which keeps the older columns first.
+    // difference target: the row of kind `difference` whose strategy and
+    // versus the chart's label names.
     for run in runs() {
         let csv = Csv::read(&run.dir.join("sensitivity.csv"));
         assert_eq!(
             csv.header.join(","),
-            "input,target,rho,top_minus_bottom_decile"
+            "input,target_kind,strategy,strategy_id,versus,versus_id,rho,top_minus_bottom_decile"
         );
         let (target, bars) = charts::sensitivity::tornado_bars(&run.data).unwrap();
         for (input, dollars) in &bars {
             let row = (0..csv.rows.len())
-                .find(|&r| csv.text(r, "input") == input && csv.text(r, "target") == target)
+                .find(|&r| {
+                    csv.text(r, "input") == input
+                        && csv.text(r, "target_kind") == "difference"
+                        && format!("{} - {}", csv.text(r, "strategy"), csv.text(r, "versus"))
+                            == target
+                })
                 .unwrap();
             assert_eq!(*dollars, csv.num(row, "top_minus_bottom_decile"));
         }

@@ -22,9 +22,9 @@ use common::{
 /// The shipped scenarios, by file stem.
 const SHIPPED: [&str; 3] = ["default", "proof-of-concept", "core-product"];
 
-const SUMMARY_HEADER: &str = "strategy,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished,mean_cash,p10_cash,p50_cash,p90_cash,p_cheapest_cash,mean_lost_value,p10_lost_value,p50_lost_value,p90_lost_value,p_least_lost_value,p_strictly_cheapest,p_tied_cheapest";
-const TRIALS_HEADER: &str = "trial,strategy,total,cash,lost_value,build,roadmap,maintenance,remediation,rework,context,idle,hiring,degradation,delay,unfinished,launch_month,retired,months_degraded,handovers,hires,engagements,context_lost";
-const MONTHLY_HEADER: &str = "strategy,month,mean,p10,p50,p90";
+const SUMMARY_HEADER: &str = "strategy,strategy_id,trials,mean,sd,sem,p5,p10,p25,p50,p75,p90,p95,cvar95,min,max,prob_cheapest,mean_build,mean_roadmap,mean_maintenance,mean_remediation,mean_rework,mean_context,mean_idle,mean_hiring,mean_degradation,mean_delay,mean_unfinished,mean_cash,p10_cash,p50_cash,p90_cash,p_cheapest_cash,mean_lost_value,p10_lost_value,p50_lost_value,p90_lost_value,p_least_lost_value,p_strictly_cheapest,p_tied_cheapest";
+const TRIALS_HEADER: &str = "trial,strategy,strategy_id,total,cash,lost_value,build,roadmap,maintenance,remediation,rework,context,idle,hiring,degradation,delay,unfinished,launch_month,retired,months_degraded,handovers,hires,engagements,context_lost";
+const MONTHLY_HEADER: &str = "strategy,strategy_id,month,mean,p10,p50,p90";
 
 /// The cost categories, in file order.
 const CATEGORIES: [&str; 11] = [
@@ -47,10 +47,11 @@ const CENT_TOLERANCE: f64 = 0.02;
 /// Summary columns that must be in non-decreasing order.
 const ORDERED: [&str; 9] = ["min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max"];
 /// Every file of a result directory.
-const RESULT_FILES: [&str; 13] = [
+const RESULT_FILES: [&str; 14] = [
     "charts",
     "comparison.csv",
     "crossover.csv",
+    "inputs.csv",
     "manifest.json",
     "monthly.csv",
     "precision.csv",

@@ -368,7 +368,7 @@ fn a_directory_of_the_previous_layout_asks_for_a_new_run() {
             None,
             &[
                 "layout 2",
-                "layout 3 added the size and SHA-256",
+                "layout 4 added a strategy_id column",
                 "run the scenario again",
             ],
         );
@@ -393,6 +393,7 @@ fn checksums_are_the_same_whatever_the_threads_and_for_merged_shards() {
         [
             "comparison.csv",
             "crossover.csv",
+            "inputs.csv",
             "monthly.csv",
             "precision.csv",
             "quality.csv",
@@ -438,22 +439,47 @@ fn resealed_run_files_are_still_checked_for_counts_and_ranges() {
     // (file, line, field, new value, what the message says): each resealed,
     // so the checksums agree and only the content is wrong.
     let cases = [
-        ("trials.csv", 1, 2, "1e300", "not an amount of money"),
+        ("trials.csv", 1, 3, "1e300", "not an amount of money"),
         ("trials.csv", 5, 0, "7", "row 5 is not trial 1"),
-        ("summary.csv", 1, 1, "199", "Freelance has 199 trials"),
-        ("summary.csv", 1, 3, "NaN", "not an amount of money"),
+        ("trials.csv", 1, 2, "freelancer", "row 1 is not trial 0"),
+        ("summary.csv", 1, 2, "199", "Freelance has 199 trials"),
+        ("summary.csv", 1, 4, "NaN", "not an amount of money"),
         ("summary.csv", 1, 0, "Freelancer", "strategies (Freelancer,"),
-        ("monthly.csv", 2, 1, "9", "one row per strategy and month"),
-        ("quality.csv", 2, 2, "7.000000", "quality from 0 to 1"),
-        ("comparison.csv", 1, 8, "3.000000", "out of range"),
+        (
+            "summary.csv",
+            2,
+            1,
+            "retainer",
+            "the id of Freelance on retainer",
+        ),
+        ("monthly.csv", 2, 2, "9", "one row per strategy and month"),
+        ("monthly.csv", 2, 1, "x", "the id of Freelance is \"x\""),
+        ("quality.csv", 2, 3, "7.000000", "quality from 0 to 1"),
+        ("comparison.csv", 1, 10, "3.000000", "out of range"),
+        (
+            "comparison.csv",
+            1,
+            3,
+            "freelance",
+            "the id of Freelance on retainer",
+        ),
         (
             "precision.csv",
             1,
-            1,
+            2,
             "201",
             "does not agree with the manifest's 200 trials",
         ),
-        ("sensitivity.csv", 1, 2, "2.000000", "outside -1 to 1"),
+        ("sensitivity.csv", 1, 6, "2.000000", "outside -1 to 1"),
+        (
+            "sensitivity.csv",
+            1,
+            1,
+            "difference",
+            "has target_kind difference",
+        ),
+        ("sensitivity.csv", 1, 1, "total", "line 2 does not match"),
+        ("voi.csv", 1, 6, "nobody", "is \"nobody\", not"),
     ];
     for (i, (file, line, col, value, says)) in cases.into_iter().enumerate() {
         let dir = copy(&run, &tmp.path().join(format!("case{i}")));

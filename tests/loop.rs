@@ -238,6 +238,7 @@ fn compare_csv_has_change_columns_computed_from_the_summaries() {
         [
             "run",
             "strategy",
+            "strategy_id",
             "mean",
             "p10",
             "p50",

@@ -8,6 +8,7 @@ use std::fs;
 
 use common::{repo, run_into, shipped, tcosim, tmp};
 use tcosim::model::Category;
+use tcosim::output::schema::CsvFile;
 use tcosim::present::html::escape;
 
 /// The report of a small run of the default scenario.
@@ -33,6 +34,52 @@ fn every_cost_category_is_defined_in_the_report() {
             escape(c.definition())
         );
         assert!(html.contains(&row), "no definition of {}", c.name());
+    }
+}
+
+#[test]
+fn the_report_says_where_the_columns_and_units_of_its_files_are_documented() {
+    let html = default_report();
+    assert!(
+        html.contains("(summary.csv, monthly.csv, quality.csv, trials.csv); what each file and column holds, with its unit, is in <code>docs/OUTPUTS.md</code>"),
+        "the footer names the data dictionary"
+    );
+    // The file it names exists and documents every CSV a run writes.
+    let doc = fs::read_to_string(repo("docs/OUTPUTS.md")).expect("docs/OUTPUTS.md");
+    for f in common::CSV_FILES {
+        assert!(
+            doc.contains(&format!("### {f}")),
+            "docs/OUTPUTS.md has no section {f}"
+        );
+    }
+    // Every column tcosim writes is documented (inputs.csv's are the
+    // scenario's key paths, sweep.csv's first ones the swept keys).
+    let header = |path: &str| -> Vec<String> {
+        let text = fs::read_to_string(repo(path)).expect(path);
+        let line = text.lines().next().unwrap_or_default().to_string();
+        line.split(',').map(String::from).collect()
+    };
+    let mut columns: Vec<(String, String)> = Vec::new();
+    for f in common::CSV_FILES.iter().filter(|f| **f != "inputs.csv") {
+        let path = format!("tests/golden/default/{f}");
+        columns.extend(header(&path).into_iter().map(|c| (f.to_string(), c)));
+    }
+    let sweep = header("tests/golden/sweep/sweep.csv");
+    columns.extend(
+        sweep[2..]
+            .iter()
+            .map(|c| ("sweep.csv".to_string(), c.clone())),
+    );
+    columns.extend(
+        tcosim::output::schema::CompareRecord::HEADER
+            .iter()
+            .map(|c| ("compare.csv".to_string(), c.to_string())),
+    );
+    for (file, column) in columns {
+        assert!(
+            doc.contains(&format!("`{column}`")),
+            "docs/OUTPUTS.md does not document {file}'s column {column}"
+        );
     }
 }
 

@@ -11,9 +11,8 @@ use common::{CSV_FILES as FILES, Csv, manifest, tcosim, tmp};
 
 const TRIALS: &str = "700";
 
-/// Runs shard `i` of `n` of the default scenario into `dir`.
-fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
-    let out = dir.join(format!("s{i}of{n}{}", extra.join("")));
+/// Runs the default scenario with `extra` into `out`.
+fn run_default(out: PathBuf, extra: &[&str]) -> PathBuf {
     tcosim()
         .args([
             "run",
@@ -21,15 +20,25 @@ fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
             "--trials",
             TRIALS,
             "--quiet",
-            "--shard",
-            &format!("{i}/{n}"),
-            "--out",
         ])
+        .arg("--out")
         .arg(&out)
         .args(extra)
         .assert()
         .success();
     out
+}
+
+/// Runs shard `i` of `n` of the default scenario into `dir`.
+fn shard(dir: &Path, i: u64, n: u64, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("s{i}of{n}{}", extra.join("")));
+    let shard = format!("{i}/{n}");
+    run_default(out, &[&["--shard", shard.as_str()], extra].concat())
+}
+
+/// Runs the whole default scenario (no shard) into `dir/single`.
+fn whole(dir: &Path, extra: &[&str]) -> PathBuf {
+    run_default(dir.join("single"), extra)
 }
 
 fn merge(dirs: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
@@ -49,20 +58,7 @@ const NO_CHARTS: [&str; 2] = ["--charts", "none"];
 #[test]
 fn merged_shards_are_byte_identical_to_a_single_run() {
     let tmp = tmp();
-    let single = tmp.path().join("single");
-    tcosim()
-        .args([
-            "run",
-            "scenarios/default.toml",
-            "--trials",
-            TRIALS,
-            "--quiet",
-            "--out",
-        ])
-        .arg(&single)
-        .args(NO_CHARTS)
-        .assert()
-        .success();
+    let single = whole(tmp.path(), &NO_CHARTS);
     for n in [1u64, 2, 3, 7] {
         // Given in reverse order: merge sorts them.
         let dirs: Vec<PathBuf> = (1..=n)
@@ -81,6 +77,30 @@ fn merged_shards_are_byte_identical_to_a_single_run() {
         let m = manifest(&out);
         assert_eq!(m["trials"], 700);
         assert!(m.get("shard").is_none());
+    }
+}
+
+#[test]
+fn shards_without_per_trial_files_merge_like_a_run_without_them() {
+    let tmp = tmp();
+    let lean = ["--charts", "none", "--no-trials-csv"];
+    let single = whole(tmp.path(), &lean);
+    let dirs: Vec<PathBuf> = (1..=2).map(|i| shard(tmp.path(), i, 2, &lean)).collect();
+    // A shard keeps the inputs merge needs, even without trials.csv.
+    assert!(dirs.iter().all(|d| d.join("inputs.csv").is_file()));
+    let out = tmp.path().join("merged");
+    merge(&dirs, &out).success();
+    for f in FILES {
+        let per_trial = f == "trials.csv" || f == "inputs.csv";
+        assert_eq!(out.join(f).exists(), !per_trial, "{f}");
+        assert_eq!(single.join(f).exists(), !per_trial, "{f}");
+        if !per_trial {
+            assert_eq!(
+                std::fs::read(out.join(f)).expect(f),
+                std::fs::read(single.join(f)).expect(f),
+                "{f}"
+            );
+        }
     }
 }
 
@@ -187,7 +207,7 @@ fn shards_of_an_older_layout_are_refused() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("\"schema_version\": 3", "\"schema_version\": 1"),
+        text.replace("\"schema_version\": 4", "\"schema_version\": 1"),
     )
     .unwrap();
     merge(&dirs, &out)

@@ -14,6 +14,7 @@ use crate::output::{OutputKind, StagedDir};
 use crate::present::changes::{self, RunFigures};
 use crate::present::charts::{self, Formats};
 use crate::present::html;
+use crate::scenario::strategy_ids;
 
 #[derive(Debug, Args)]
 pub struct ChartsArgs {
@@ -126,7 +127,8 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
     let rows: Vec<CompareRecord> = runs
         .iter()
         .flat_map(|(label, data)| {
-            data.summary.iter().map(|s| {
+            let ids = strategy_ids(&data.strategies);
+            data.summary.iter().zip(ids).map(move |(s, strategy_id)| {
                 let b = base.summary.iter().find(|x| x.strategy == s.strategy);
                 let (mean_change, mean_pct) = b.map_or((None, None), |b| {
                     let (d, p) = changes::change(b.mean, s.mean);
@@ -139,6 +141,7 @@ pub fn compare_command(args: CompareArgs) -> Result<(), CliError> {
                 CompareRecord {
                     run: label.clone(),
                     strategy: s.strategy.clone(),
+                    strategy_id,
                     mean: Money(s.mean),
                     p10: Money(s.p10),
                     p50: Money(s.p50),

@@ -55,7 +55,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario and write its results: report.html, charts, summary.csv, trials.csv, monthly.csv and the analyses.
+    /// Simulate a scenario and write its results: report.html, charts, summary.csv, trials.csv, inputs.csv, monthly.csv and the analyses (columns and units: docs/OUTPUTS.md).
     #[command(
         after_help = "Examples:\n  tcosim run\n  tcosim run scenarios/proof-of-concept.toml --trials 50000 --seed 7\n  tcosim run my.toml --horizon 60 --out results/five-years --threads 4"
     )]

@@ -55,7 +55,8 @@ pub struct RunArgs {
     /// a whole run.
     #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "precision")]
     pub shard: Option<(u64, u64)>,
-    /// Skip trials.csv (everything else is written); for very large runs.
+    /// Skip the per-trial files trials.csv and inputs.csv (everything else is written); for
+    /// very large runs. A shard still writes the inputs that `tcosim merge` needs.
     #[arg(long)]
     pub no_trials_csv: bool,
     /// Chart formats: png,svg (the default), png, svg, or none to skip the charts and

@@ -17,7 +17,7 @@ use crate::output::schema::{Money, Prob, cell};
 use crate::output::{OutputKind, StagedDir};
 use crate::pipeline;
 use crate::present::charts::{self, Formats, sweep::SweepData};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, strategy_ids};
 use crate::stats::Summary;
 
 /// Most points a sweep may have.
@@ -534,6 +534,7 @@ fn write_sweep_csv(
     header.extend(
         [
             "strategy",
+            "strategy_id",
             "trials",
             "mean",
             "p10",
@@ -545,9 +546,11 @@ fn write_sweep_csv(
     );
     w.write_record(&header)?;
     for (p, sums) in table {
-        for s in sums {
+        let ids = strategy_ids(&sums.iter().map(|s| &s.strategy).collect::<Vec<_>>());
+        for (s, id) in sums.iter().zip(ids) {
             let mut rec: Vec<String> = p.iter().map(|v| swept_value(*v)).collect();
             rec.push(cell::neutralise(&s.strategy).into_owned());
+            rec.push(id);
             rec.push(s.trials.to_string());
             rec.extend([s.mean, s.p10, s.p50, s.p90].map(|x| Money(x).to_string()));
             rec.push(Prob(s.prob_cheapest).to_string());

@@ -62,7 +62,7 @@ pub struct WatchArgs {
     /// (the report shows the charts either way; `none` is refused, as it skips the report).
     #[arg(long, value_name = "FORMATS", default_value = "svg", value_parser = Formats::parse)]
     pub charts: Formats,
-    /// Skip trials.csv (everything else is written).
+    /// Skip the per-trial files trials.csv and inputs.csv (everything else is written).
     #[arg(long)]
     pub no_trials_csv: bool,
     /// Run even if the memory estimate exceeds what the machine has available.

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::schema::{self, ComparisonRecord, CrossoverRecord, PrecisionRecord, SensitivityRecord};
+use crate::scenario::strategy_ids;
 use crate::stats::analysis::{self, Crossover, PairComparison, Precision, Sensitivity};
 use crate::stats::{InputDraws, MonthBand, Summary, Totals};
 
@@ -33,23 +34,33 @@ pub fn analyse(
     }
 }
 
-/// Writes the four analysis files into `dir`.
+/// Writes the four analysis files into `dir`; `strategies` are the names
+/// in scenario order.
 pub fn write_all(dir: &Path, a: &Analysis, strategies: &[String]) -> Result<()> {
-    let rows: Vec<ComparisonRecord> = a.comparisons.iter().map(ComparisonRecord::from).collect();
+    let ids = strategy_ids(strategies);
+    let rows: Vec<ComparisonRecord> = a
+        .comparisons
+        .iter()
+        .map(|c| ComparisonRecord::of(c, &ids))
+        .collect();
     schema::write_file(dir, &rows)?;
-    let rows: Vec<PrecisionRecord> = a.precision.iter().flat_map(PrecisionRecord::of).collect();
+    let rows: Vec<PrecisionRecord> = a
+        .precision
+        .iter()
+        .flat_map(|p| PrecisionRecord::of(p, &ids[p.strategy]))
+        .collect();
     schema::write_file(dir, &rows)?;
     let rows: Vec<CrossoverRecord> = a
         .crossovers
         .iter()
-        .map(|c| CrossoverRecord::of(c, strategies))
+        .map(|c| CrossoverRecord::of(c, strategies, &ids))
         .collect();
     schema::write_file(dir, &rows)?;
     let rows: Vec<SensitivityRecord> = a
         .sensitivity
         .rows
         .iter()
-        .map(SensitivityRecord::from)
+        .map(|r| SensitivityRecord::of(r, strategies, &ids))
         .collect();
     schema::write_file(dir, &rows)
 }

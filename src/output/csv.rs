@@ -2,6 +2,7 @@
 //! trials.csv, which is streamed as the run goes (it is the engine's
 //! [`TrialSink`]). Layouts and number formats are those of [`super::schema`].
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -10,21 +11,29 @@ use anyhow::{Context, Result};
 use super::schema::{self, Money, MonthlyRecord, Prob, QualityRecord, SummaryRecord, TrialRecord};
 use crate::engine::TrialSink;
 use crate::model::Outcome;
-use crate::stats::{MonthBand, Summary};
+use crate::scenario::strategy_ids;
+use crate::stats::{InputDraws, MonthBand, Summary};
 
 /// Writes summary.csv: one row per strategy in scenario order.
 pub fn write_summary(dir: &Path, rows: &[Summary]) -> Result<()> {
-    let rows: Vec<SummaryRecord> = rows.iter().map(SummaryRecord::from).collect();
+    let ids = strategy_ids(&rows.iter().map(|s| &s.strategy).collect::<Vec<_>>());
+    let rows: Vec<SummaryRecord> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(s, id)| SummaryRecord::of(s, id))
+        .collect();
     schema::write_file(dir, &rows)
 }
 
 /// Writes monthly.csv (cumulative cost at the end of each month) and
 /// quality.csv (mean model quality then), one row per strategy and month.
 pub fn write_monthly(dir: &Path, strategies: &[String], bands: &[MonthBand]) -> Result<()> {
+    let ids = strategy_ids(strategies);
     let monthly: Vec<MonthlyRecord> = bands
         .iter()
         .map(|b| MonthlyRecord {
             strategy: strategies[b.strategy].clone(),
+            strategy_id: ids[b.strategy].clone(),
             month: b.month,
             mean: Money(b.mean),
             p10: Money(b.p10),
@@ -37,6 +46,7 @@ pub fn write_monthly(dir: &Path, strategies: &[String], bands: &[MonthBand]) -> 
         .iter()
         .map(|b| QualityRecord {
             strategy: strategies[b.strategy].clone(),
+            strategy_id: ids[b.strategy].clone(),
             month: b.month,
             mean_quality: Prob(b.quality),
         })
@@ -44,17 +54,56 @@ pub fn write_monthly(dir: &Path, strategies: &[String], bands: &[MonthBand]) -> 
     schema::write_file(dir, &quality)
 }
 
+/// The name of the file of each trial's inputs.
+pub const INPUTS_FILE: &str = "inputs.csv";
+
+/// Writes inputs.csv: a header `trial` then one column per varying input,
+/// named by its key path as sensitivity.csv names it, and one row per
+/// trial (numbered from `first_trial`) with each input's draw in the
+/// shortest form that reads back to the same single-precision value.
+pub fn write_inputs(dir: &Path, inputs: &InputDraws, first_trial: u64) -> Result<()> {
+    let path = dir.join(INPUTS_FILE);
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
+    let names = inputs.names();
+    let mut write = || -> csv::Result<()> {
+        w.write_field("trial")?;
+        for name in names {
+            w.write_field(name)?;
+        }
+        w.write_record(None::<&[u8]>)?;
+        let mut number = String::new();
+        for t in 0..inputs.n_trials() {
+            w.write_field((first_trial + t as u64).to_string())?;
+            for k in 0..names.len() {
+                number.clear();
+                let _ = write!(number, "{}", inputs.value(t, k));
+                w.write_field(&number)?;
+            }
+            w.write_record(None::<&[u8]>)?;
+        }
+        Ok(())
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))?;
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// trials.csv, written as the run goes: the header first, then the rows of
 /// each chunk of trials, formatted on the worker that simulated them and
 /// appended in trial order.
 pub struct TrialsFile {
     path: PathBuf,
+    /// The strategies' names and ids, in scenario order.
+    strategies: Vec<(String, String)>,
     out: Mutex<std::io::BufWriter<std::fs::File>>,
 }
 
 impl TrialsFile {
-    /// Creates `dir/trials.csv` and writes the header.
-    pub fn create(dir: &Path) -> Result<TrialsFile> {
+    /// Creates `dir/trials.csv` and writes the header; `strategies` are the
+    /// names of the strategies whose outcomes it will record.
+    pub fn create(dir: &Path, strategies: &[String]) -> Result<TrialsFile> {
         let path = dir.join(<TrialRecord as schema::CsvFile>::FILE);
         let f = std::fs::File::create(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
@@ -62,7 +111,9 @@ impl TrialsFile {
             1 << 20,
             f,
         ))?;
+        let ids = strategy_ids(strategies);
         Ok(TrialsFile {
+            strategies: strategies.iter().cloned().zip(ids).collect(),
             out: Mutex::new(w.finish()?),
             path,
         })
@@ -104,8 +155,15 @@ impl TrialSink for TrialsFile {
     }
 
     fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
+        // The engine names the strategy; a name it was not created with
+        // (which the engine never passes) gets an empty id.
+        let id = self
+            .strategies
+            .iter()
+            .find(|(name, _)| name == strategy)
+            .map_or("", |(_, id)| id.as_str());
         // Writing into memory cannot fail.
-        let _ = schema::row_bytes(chunk, &TrialRecord::of(trial, strategy, outcome));
+        let _ = schema::row_bytes(chunk, &TrialRecord::of(trial, strategy, id, outcome));
     }
 
     fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()> {

@@ -46,12 +46,15 @@ pub struct PrecisionInfo {
 /// 3: the manifest records the size and SHA-256 of every file it lists
 /// ([`Manifest::checksums`]) and of itself ([`Manifest::manifest_sha256`]),
 /// which readers check before trusting a file.
-pub const SCHEMA_VERSION: u32 = 3;
+///
+/// 4: every per-strategy CSV holds the strategy's id beside its name,
+/// sensitivity.csv names its target in columns (`target_kind`, `strategy`,
+/// `versus`), and a run directory holds inputs.csv.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// What [`SCHEMA_VERSION`] added, for the message that refuses an older
 /// directory (updated with every raise).
-const LAYOUT_CHANGE: &str =
-    "the size and SHA-256 of every file, checked before a file is read back";
+const LAYOUT_CHANGE: &str = "a strategy_id column beside every strategy name and sensitivity.csv's target in the columns target_kind, strategy and versus";
 
 /// Files of a results directory that are not checksummed: the manifest
 /// itself (sealed by [`Manifest::manifest_sha256`]) and what `tcosim charts`

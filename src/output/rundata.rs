@@ -12,11 +12,12 @@ use anyhow::{Context, Result, bail};
 use super::manifest::Manifest;
 use super::schema::{
     self, ComparisonRecord, CsvFile, MonthlyRecord, PrecisionRecord, QualityRecord,
-    SensitivityRecord, SummaryRecord, TrialRecord, VoiRecord,
+    SensitivityRecord, SummaryRecord, TargetKind, TrialRecord, VoiRecord,
 };
 use crate::decide::verdict::PairDifference;
 use crate::scenario::Scenario;
-use crate::stats::analysis::SensitivityRow;
+use crate::scenario::strategy_ids;
+use crate::stats::analysis::{SensitivityRow, Target};
 use crate::stats::voi::VoiRow;
 use crate::stats::{MonthBand, Summary};
 
@@ -139,12 +140,16 @@ impl RunData {
         let scenario = Scenario::from_toml(&scenario_text, &scenario_path.display().to_string())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-        let summary: Vec<Summary> = schema::read_file::<SummaryRecord>(dir)?
-            .into_iter()
-            .map(Summary::from)
-            .collect();
-        let strategies: Vec<String> = summary.iter().map(|s| s.strategy.clone()).collect();
+        let records = schema::read_file::<SummaryRecord>(dir)?;
+        let strategies: Vec<String> = records.iter().map(|s| s.strategy.clone()).collect();
+        let ids = strategy_ids(&strategies);
         let summary_path = dir.join(SummaryRecord::FILE);
+        let mismatch = records
+            .iter()
+            .zip(&ids)
+            .find(|(r, id)| r.strategy_id != **id)
+            .map(|(r, id)| (r.strategy.clone(), r.strategy_id.clone(), id.clone()));
+        let summary: Vec<Summary> = records.into_iter().map(Summary::from).collect();
         if strategies.is_empty() {
             bail!("{} has no strategies", summary_path.display());
         }
@@ -159,13 +164,29 @@ impl RunData {
                 scenario_path.display()
             );
         }
+        if let Some((name, id, slug)) = mismatch {
+            bail!(
+                "{}: the id of {name} is \"{id}\", not \"{slug}\" (the slug of its name); {RERUN}",
+                summary_path.display(),
+            );
+        }
         for s in &summary {
             check_summary(s, manifest.trials, &summary_path)?;
         }
-        let index = |name: &str, file: &str| {
-            strategies.iter().position(|s| s == name).with_context(|| {
+        // A strategy named in `file` by its name and id: its index.
+        let index = |name: &str, id: &str, file: &str| {
+            let i = strategies.iter().position(|s| s == name).with_context(|| {
                 format!("{}: unknown strategy \"{name}\"", dir.join(file).display())
-            })
+            })?;
+            if ids[i] != id {
+                bail!(
+                    "{}: the id of {name} is \"{id}\", not \"{}\" as in {}; {RERUN}",
+                    dir.join(file).display(),
+                    ids[i],
+                    summary_path.display()
+                );
+            }
+            Ok(i)
         };
         let monthly = read_monthly(dir, &index, strategies.len(), manifest.horizon_months)?;
         // trials.csv's `retired` column: read with the totals when they
@@ -173,23 +194,11 @@ impl RunData {
         let mut retired = Vec::new();
         let totals = match totals {
             Some(t) => t,
-            None => read_totals(dir, &strategies, manifest.trials, &mut retired)?,
+            None => read_totals(dir, &strategies, &ids, manifest.trials, &mut retired)?,
         };
-        let sensitivity: Vec<SensitivityRow> = read_optional::<SensitivityRecord>(dir)?
-            .into_iter()
-            .map(SensitivityRow::from)
-            .collect();
-        if let Some(r) = sensitivity
-            .iter()
-            .find(|r| !(r.rho.is_finite() && r.rho.abs() <= 1.0))
-        {
-            bail!(
-                "{}: the correlation of {} with {} is {}, outside -1 to 1",
-                dir.join(SensitivityRecord::FILE).display(),
-                r.input,
-                r.target,
-                r.rho
-            );
+        let mut sensitivity = Vec::new();
+        for r in read_optional::<SensitivityRecord>(dir)? {
+            sensitivity.push(sensitivity_row(r, &index, dir)?);
         }
         let mut comparisons = Vec::new();
         for c in read_optional::<ComparisonRecord>(dir)? {
@@ -214,8 +223,8 @@ impl RunData {
                 );
             }
             comparisons.push(ComparisonRow {
-                a: index(&c.strategy_a, ComparisonRecord::FILE)?,
-                b: index(&c.strategy_b, ComparisonRecord::FILE)?,
+                a: index(&c.strategy_a, &c.strategy_a_id, ComparisonRecord::FILE)?,
+                b: index(&c.strategy_b, &c.strategy_b_id, ComparisonRecord::FILE)?,
                 diff: PairDifference {
                     mean: c.mean_a_minus_b.0,
                     ci_low: c.ci95_low.0,
@@ -240,7 +249,7 @@ impl RunData {
             }
             if p.statistic == "mean" {
                 // In strategy order, one per strategy.
-                if index(&p.strategy, PrecisionRecord::FILE)? != mean_se.len() {
+                if index(&p.strategy, &p.strategy_id, PrecisionRecord::FILE)? != mean_se.len() {
                     bail!(
                         "{}: the means are not one per strategy in the order of {}",
                         dir.join(PrecisionRecord::FILE).display(),
@@ -267,9 +276,9 @@ impl RunData {
                 se: v.se.0,
                 bias: v.bias.0,
                 bins: v.bins,
-                choice_now: index(&v.choice_now, VoiRecord::FILE)?,
-                choice_if_low: index(&v.choice_if_low, VoiRecord::FILE)?,
-                choice_if_high: index(&v.choice_if_high, VoiRecord::FILE)?,
+                choice_now: index(&v.choice_now, &v.choice_now_id, VoiRecord::FILE)?,
+                choice_if_low: index(&v.choice_if_low, &v.choice_if_low_id, VoiRecord::FILE)?,
+                choice_if_high: index(&v.choice_if_high, &v.choice_if_high_id, VoiRecord::FILE)?,
                 share_changed: v.share_changed.0,
             });
         }
@@ -296,15 +305,11 @@ impl RunData {
         })
     }
 
-    /// The sensitivity target that is a difference of two strategies, and
-    /// its inputs sorted by |rho| (largest first; ties in file order).
+    /// The sensitivity target that is a difference of two strategies, as
+    /// the report labels it (`"A - B"`), and its inputs sorted by |rho|
+    /// (largest first; ties in file order).
     pub fn difference_drivers(&self) -> Option<(String, Vec<(String, f64)>)> {
-        let target = self
-            .sensitivity
-            .iter()
-            .map(|r| &r.target)
-            .find(|t| !self.strategies.contains(t))?
-            .clone();
+        let target = self.difference_target()?;
         let mut rows: Vec<(String, f64)> = self
             .sensitivity
             .iter()
@@ -312,7 +317,16 @@ impl RunData {
             .map(|r| (r.input.clone(), r.rho))
             .collect();
         rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        Some((target, rows))
+        Some((target.label(&self.strategies), rows))
+    }
+
+    /// The sensitivity target that is a difference of two strategies, if
+    /// sensitivity.csv has one.
+    pub fn difference_target(&self) -> Option<Target> {
+        self.sensitivity
+            .iter()
+            .map(|r| r.target)
+            .find(|t| matches!(t, Target::Difference(..)))
     }
 
     /// The comparison of A against B, if recorded.
@@ -332,6 +346,62 @@ impl RunData {
         d.fixed_value().unwrap_or_else(|| d.median())
     }
 }
+
+/// A sensitivity.csv row with its strategies resolved by `index`: a
+/// `strategy` row names one strategy and leaves `versus` empty, a
+/// `difference` row names two different ones; rho lies within -1 to 1.
+fn sensitivity_row(r: SensitivityRecord, index: &Index<'_>, dir: &Path) -> Result<SensitivityRow> {
+    let file = SensitivityRecord::FILE;
+    let path = dir.join(file);
+    let a = index(&r.strategy, &r.strategy_id, file)?;
+    let target = match r.target_kind {
+        TargetKind::Strategy if r.versus.is_empty() && r.versus_id.is_empty() => {
+            Target::Strategy(a)
+        }
+        TargetKind::Difference if !r.versus.is_empty() => {
+            let b = index(&r.versus, &r.versus_id, file)?;
+            if a == b {
+                bail!(
+                    "{}: the row of {} is the difference of {} with itself; {RERUN}",
+                    path.display(),
+                    r.input,
+                    r.strategy
+                );
+            }
+            Target::Difference(a, b)
+        }
+        kind => bail!(
+            "{}: the row of {} has target_kind {} but versus \"{}\" (a strategy target has no versus, a difference needs one); {RERUN}",
+            path.display(),
+            r.input,
+            if kind == TargetKind::Strategy {
+                "strategy"
+            } else {
+                "difference"
+            },
+            r.versus
+        ),
+    };
+    if !(r.rho.0.is_finite() && r.rho.0.abs() <= 1.0) {
+        bail!(
+            "{}: the correlation of {} with {} is {}, outside -1 to 1",
+            path.display(),
+            r.input,
+            r.strategy,
+            r.rho.0
+        );
+    }
+    Ok(SensitivityRow {
+        input: r.input,
+        target,
+        rho: r.rho.0,
+        effect: r.top_minus_bottom_decile.0,
+    })
+}
+
+/// How [`RunData::load_with`] resolves a strategy named in a file by its
+/// name and id: its index in scenario order, or why not.
+type Index<'a> = dyn Fn(&str, &str, &str) -> Result<usize> + 'a;
 
 /// A file the run may not have written (older runs): empty when absent.
 fn read_optional<R: CsvFile>(dir: &Path) -> Result<Vec<R>> {
@@ -400,7 +470,7 @@ fn check_summary(s: &Summary, trials: u64, path: &Path) -> Result<()> {
 /// month, strategy by strategy and month by month, with finite figures.
 fn read_monthly(
     dir: &Path,
-    index: &dyn Fn(&str, &str) -> Result<usize>,
+    index: &Index<'_>,
     strategies: usize,
     horizon: u32,
 ) -> Result<Vec<MonthBand>> {
@@ -423,10 +493,11 @@ fn read_monthly(
         .zip(quality)
         .enumerate()
         .map(|(i, (m, q))| {
-            let strategy = index(&m.strategy, MonthlyRecord::FILE)?;
+            let strategy = index(&m.strategy, &m.strategy_id, MonthlyRecord::FILE)?;
             if strategy != i / h
                 || m.month as usize != i % h
                 || q.strategy != m.strategy
+                || q.strategy_id != m.strategy_id
                 || q.month != m.month
             {
                 return Err(wrong());
@@ -466,6 +537,7 @@ fn read_monthly(
 fn read_totals(
     dir: &Path,
     strategies: &[String],
+    ids: &[String],
     trials: u64,
     retired: &mut Vec<Vec<bool>>,
 ) -> Result<Vec<Vec<f64>>> {
@@ -477,14 +549,19 @@ fn read_totals(
         );
     }
     let s_count = strategies.len() as u64;
-    // A row has 23 fields: at least 23 bytes.
-    let fit = std::fs::metadata(&path).map_or(0, |m| m.len()) / 23 / s_count.max(1);
+    // A row has a field per column, each at least a byte with its comma.
+    let fields = TrialRecord::HEADER.len() as u64;
+    let fit = std::fs::metadata(&path).map_or(0, |m| m.len()) / fields / s_count.max(1);
     let mut t = vec![Vec::with_capacity(trials.min(fit) as usize); strategies.len()];
     *retired = vec![Vec::with_capacity(trials.min(fit) as usize); strategies.len()];
     let mut row = 0u64;
     schema::read_each(dir, |r: TrialRecord<'static>| {
         let (trial, s) = (row / s_count, (row % s_count) as usize);
-        if trial >= trials || r.trial != trial || r.strategy != strategies[s] {
+        if trial >= trials
+            || r.trial != trial
+            || r.strategy != strategies[s]
+            || r.strategy_id != ids[s]
+        {
             bail!(
                 "{}: row {} is not trial {trial} of {} (the manifest says {trials} trials of {} strategies)",
                 path.display(),
@@ -519,11 +596,7 @@ fn read_totals(
 
 /// trials.csv's `retired` column per strategy, in trial order (empty when
 /// the run has no trials.csv). Reads only the two columns it needs.
-fn read_retired(
-    dir: &Path,
-    index: &dyn Fn(&str, &str) -> Result<usize>,
-    strategies: usize,
-) -> Result<Vec<Vec<bool>>> {
+fn read_retired(dir: &Path, index: &Index<'_>, strategies: usize) -> Result<Vec<Vec<bool>>> {
     let path = dir.join(TrialRecord::FILE);
     if !path.exists() {
         return Ok(Vec::new());
@@ -537,12 +610,13 @@ fn read_retired(
             .position(|h| h == name.as_bytes())
             .with_context(|| format!("{} has no column {name}", path.display()))
     };
-    let (cs, cr) = (col("strategy")?, col("retired")?);
+    let (cs, ci, cr) = (col("strategy")?, col("strategy_id")?, col("retired")?);
     let mut out = vec![Vec::new(); strategies];
     let mut row = csv::ByteRecord::new();
     while r.read_byte_record(&mut row)? {
         let name = schema::cell::restore(String::from_utf8_lossy(&row[cs]).into_owned());
-        out[index(&name, TrialRecord::FILE)?].push(&row[cr] == b"1");
+        let id = String::from_utf8_lossy(&row[ci]);
+        out[index(&name, &id, TrialRecord::FILE)?].push(&row[cr] == b"1");
     }
     Ok(out)
 }

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{Category, Costs, Outcome};
-use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow};
+use crate::stats::analysis::{Crossover, PairComparison, Precision, SensitivityRow, Target};
 use crate::stats::voi::VoiRow;
 use crate::stats::{Brief, Summary};
 
@@ -236,6 +236,8 @@ pub fn read_each<R: CsvFile>(dir: &Path, mut f: impl FnMut(R) -> Result<()>) -> 
 pub struct SummaryRecord {
     #[serde(with = "cell")]
     pub strategy: String,
+    /// The strategy's stable id ([`crate::scenario::strategy_ids`]).
+    pub strategy_id: String,
     pub trials: u64,
     pub mean: Money,
     pub sd: Money,
@@ -286,6 +288,7 @@ impl CsvFile for SummaryRecord {
     const FILE: &'static str = "summary.csv";
     const HEADER: &'static [&'static str] = &[
         "strategy",
+        "strategy_id",
         "trials",
         "mean",
         "sd",
@@ -327,11 +330,13 @@ impl CsvFile for SummaryRecord {
     ];
 }
 
-impl From<&Summary> for SummaryRecord {
-    fn from(s: &Summary) -> Self {
+impl SummaryRecord {
+    /// The row of summary `s`, of the strategy whose id is `id`.
+    pub fn of(s: &Summary, id: &str) -> Self {
         let c = s.mean_categories.as_array().map(Money);
         SummaryRecord {
             strategy: s.strategy.clone(),
+            strategy_id: id.to_string(),
             trials: s.trials,
             mean: Money(s.mean),
             sd: Money(s.sd),
@@ -435,6 +440,7 @@ pub struct TrialRecord<'a> {
     pub trial: u64,
     #[serde(with = "cell")]
     pub strategy: Cow<'a, str>,
+    pub strategy_id: Cow<'a, str>,
     pub total: Money,
     /// What the strategy pays: every category but degradation and delay.
     pub cash: Money,
@@ -468,6 +474,7 @@ impl CsvFile for TrialRecord<'static> {
     const HEADER: &'static [&'static str] = &[
         "trial",
         "strategy",
+        "strategy_id",
         "total",
         "cash",
         "lost_value",
@@ -493,12 +500,14 @@ impl CsvFile for TrialRecord<'static> {
 }
 
 impl<'a> TrialRecord<'a> {
-    /// The row of strategy `strategy`'s outcome `o` in trial `trial`.
-    pub fn of(trial: u64, strategy: &'a str, o: &Outcome) -> Self {
+    /// The row of strategy `strategy`'s (id `id`) outcome `o` in trial
+    /// `trial`.
+    pub fn of(trial: u64, strategy: &'a str, id: &'a str, o: &Outcome) -> Self {
         let c = |k: Category| Money(o.costs[k]);
         TrialRecord {
             trial,
             strategy: Cow::Borrowed(strategy),
+            strategy_id: Cow::Borrowed(id),
             total: Money(o.total),
             cash: Money(o.cash),
             lost_value: Money(o.lost_value),
@@ -529,6 +538,7 @@ impl<'a> TrialRecord<'a> {
 pub struct MonthlyRecord {
     #[serde(with = "cell")]
     pub strategy: String,
+    pub strategy_id: String,
     /// Month index, 0-based.
     pub month: u32,
     pub mean: Money,
@@ -539,7 +549,15 @@ pub struct MonthlyRecord {
 
 impl CsvFile for MonthlyRecord {
     const FILE: &'static str = "monthly.csv";
-    const HEADER: &'static [&'static str] = &["strategy", "month", "mean", "p10", "p50", "p90"];
+    const HEADER: &'static [&'static str] = &[
+        "strategy",
+        "strategy_id",
+        "month",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+    ];
 }
 
 /// A row of quality.csv: mean model quality at the end of a month.
@@ -547,13 +565,14 @@ impl CsvFile for MonthlyRecord {
 pub struct QualityRecord {
     #[serde(with = "cell")]
     pub strategy: String,
+    pub strategy_id: String,
     pub month: u32,
     pub mean_quality: Prob,
 }
 
 impl CsvFile for QualityRecord {
     const FILE: &'static str = "quality.csv";
-    const HEADER: &'static [&'static str] = &["strategy", "month", "mean_quality"];
+    const HEADER: &'static [&'static str] = &["strategy", "strategy_id", "month", "mean_quality"];
 }
 
 /// A row of comparison.csv: strategy A against strategy B, trial by trial.
@@ -561,8 +580,10 @@ impl CsvFile for QualityRecord {
 pub struct ComparisonRecord {
     #[serde(with = "cell")]
     pub strategy_a: String,
+    pub strategy_a_id: String,
     #[serde(with = "cell")]
     pub strategy_b: String,
+    pub strategy_b_id: String,
     pub trials: u64,
     pub mean_a_minus_b: Money,
     pub ci95_low: Money,
@@ -577,7 +598,9 @@ impl CsvFile for ComparisonRecord {
     const FILE: &'static str = "comparison.csv";
     const HEADER: &'static [&'static str] = &[
         "strategy_a",
+        "strategy_a_id",
         "strategy_b",
+        "strategy_b_id",
         "trials",
         "mean_a_minus_b",
         "ci95_low",
@@ -589,11 +612,15 @@ impl CsvFile for ComparisonRecord {
     ];
 }
 
-impl From<&PairComparison> for ComparisonRecord {
-    fn from(c: &PairComparison) -> Self {
+impl ComparisonRecord {
+    /// The row of comparison `c`; `ids` are the strategies' ids in
+    /// scenario order.
+    pub fn of(c: &PairComparison, ids: &[String]) -> Self {
         ComparisonRecord {
             strategy_a: c.a_name.clone(),
+            strategy_a_id: ids[c.a].clone(),
             strategy_b: c.b_name.clone(),
+            strategy_b_id: ids[c.b].clone(),
             trials: c.trials as u64,
             mean_a_minus_b: Money(c.mean),
             ci95_low: Money(c.ci_low),
@@ -612,6 +639,7 @@ impl From<&PairComparison> for ComparisonRecord {
 pub struct PrecisionRecord {
     #[serde(with = "cell")]
     pub strategy: String,
+    pub strategy_id: String,
     pub trials: u64,
     /// `mean`, `p10`, `p50` or `p90`.
     pub statistic: String,
@@ -625,6 +653,7 @@ impl CsvFile for PrecisionRecord {
     const FILE: &'static str = "precision.csv";
     const HEADER: &'static [&'static str] = &[
         "strategy",
+        "strategy_id",
         "trials",
         "statistic",
         "estimate",
@@ -635,10 +664,11 @@ impl CsvFile for PrecisionRecord {
 }
 
 impl PrecisionRecord {
-    /// The four rows of a strategy: mean, P10, P50, P90.
-    pub fn of(p: &Precision) -> [PrecisionRecord; 4] {
+    /// The four rows of a strategy (id `id`): mean, P10, P50, P90.
+    pub fn of(p: &Precision, id: &str) -> [PrecisionRecord; 4] {
         let row = |statistic: &str, estimate, se, lo, hi| PrecisionRecord {
             strategy: p.name.clone(),
+            strategy_id: id.to_string(),
             trials: p.trials as u64,
             statistic: statistic.to_string(),
             estimate: Money(estimate),
@@ -664,63 +694,103 @@ impl PrecisionRecord {
 pub struct CrossoverRecord {
     #[serde(with = "cell")]
     pub strategy_a: String,
+    pub strategy_a_id: String,
     #[serde(with = "cell")]
     pub strategy_b: String,
+    pub strategy_b_id: String,
     pub median_month: Option<usize>,
     pub mean_month: Option<usize>,
 }
 
 impl CsvFile for CrossoverRecord {
     const FILE: &'static str = "crossover.csv";
-    const HEADER: &'static [&'static str] =
-        &["strategy_a", "strategy_b", "median_month", "mean_month"];
+    const HEADER: &'static [&'static str] = &[
+        "strategy_a",
+        "strategy_a_id",
+        "strategy_b",
+        "strategy_b_id",
+        "median_month",
+        "mean_month",
+    ];
 }
 
 impl CrossoverRecord {
-    /// The row of crossover `c` between the named strategies.
-    pub fn of(c: &Crossover, strategies: &[String]) -> Self {
+    /// The row of crossover `c` between the named strategies (names and
+    /// ids in scenario order).
+    pub fn of(c: &Crossover, strategies: &[String], ids: &[String]) -> Self {
         CrossoverRecord {
             strategy_a: strategies[c.a].clone(),
+            strategy_a_id: ids[c.a].clone(),
             strategy_b: strategies[c.b].clone(),
+            strategy_b_id: ids[c.b].clone(),
             median_month: c.median_month,
             mean_month: c.mean_month,
         }
     }
 }
 
-/// A row of sensitivity.csv: Spearman's rho of an input with a target.
+/// What a sensitivity.csv row correlates its input with: one strategy's
+/// TCO, or the difference of two strategies' TCO, trial by trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    /// The TCO of `strategy`; `versus` is empty.
+    Strategy,
+    /// The TCO of `strategy` minus that of `versus`.
+    Difference,
+}
+
+/// A row of sensitivity.csv: Spearman's rho of an input with a target, the
+/// target named by its kind and the strategies it involves (each with its
+/// id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityRecord {
     pub input: String,
+    pub target_kind: TargetKind,
     #[serde(with = "cell")]
-    pub target: String,
+    pub strategy: String,
+    pub strategy_id: String,
+    /// The strategy subtracted in a difference; empty otherwise.
+    #[serde(with = "cell")]
+    pub versus: String,
+    pub versus_id: String,
     pub rho: Prob,
     pub top_minus_bottom_decile: Money,
 }
 
 impl CsvFile for SensitivityRecord {
     const FILE: &'static str = "sensitivity.csv";
-    const HEADER: &'static [&'static str] = &["input", "target", "rho", "top_minus_bottom_decile"];
+    const HEADER: &'static [&'static str] = &[
+        "input",
+        "target_kind",
+        "strategy",
+        "strategy_id",
+        "versus",
+        "versus_id",
+        "rho",
+        "top_minus_bottom_decile",
+    ];
 }
 
-impl From<&SensitivityRow> for SensitivityRecord {
-    fn from(s: &SensitivityRow) -> Self {
+impl SensitivityRecord {
+    /// The row of `s`, its strategies named from `strategies` (with their
+    /// ids `ids`), in scenario order.
+    pub fn of(s: &SensitivityRow, strategies: &[String], ids: &[String]) -> Self {
+        let (kind, a, b) = match s.target {
+            Target::Strategy(a) => (TargetKind::Strategy, a, None),
+            Target::Difference(a, b) => (TargetKind::Difference, a, Some(b)),
+        };
+        let name = |i: Option<usize>| i.map_or_else(String::new, |i| strategies[i].clone());
+        let id = |i: Option<usize>| i.map_or_else(String::new, |i| ids[i].clone());
         SensitivityRecord {
             input: s.input.clone(),
-            target: s.target.clone(),
+            target_kind: kind,
+            strategy: name(Some(a)),
+            strategy_id: id(Some(a)),
+            versus: name(b),
+            versus_id: id(b),
             rho: Prob(s.rho),
             top_minus_bottom_decile: Money(s.effect),
-        }
-    }
-}
-
-impl From<SensitivityRecord> for SensitivityRow {
-    fn from(s: SensitivityRecord) -> Self {
-        SensitivityRow {
-            input: s.input,
-            target: s.target,
-            rho: s.rho.0,
-            effect: s.top_minus_bottom_decile.0,
         }
     }
 }
@@ -742,6 +812,8 @@ pub struct CompareRecord {
     pub run: String,
     #[serde(with = "cell")]
     pub strategy: String,
+    /// The strategy's id within its run.
+    pub strategy_id: String,
     pub mean: Money,
     pub p10: Money,
     pub p50: Money,
@@ -757,6 +829,7 @@ impl CsvFile for CompareRecord {
     const HEADER: &'static [&'static str] = &[
         "run",
         "strategy",
+        "strategy_id",
         "mean",
         "p10",
         "p50",
@@ -780,10 +853,13 @@ pub struct VoiRecord {
     pub bins: usize,
     #[serde(with = "cell")]
     pub choice_now: String,
+    pub choice_now_id: String,
     #[serde(with = "cell")]
     pub choice_if_low: String,
+    pub choice_if_low_id: String,
     #[serde(with = "cell")]
     pub choice_if_high: String,
+    pub choice_if_high_id: String,
     pub share_changed: Prob,
 }
 
@@ -796,16 +872,21 @@ impl CsvFile for VoiRecord {
         "bias",
         "bins",
         "choice_now",
+        "choice_now_id",
         "choice_if_low",
+        "choice_if_low_id",
         "choice_if_high",
+        "choice_if_high_id",
         "share_changed",
     ];
 }
 
 impl VoiRecord {
-    /// The row of `r`, its choices named from `strategies`.
-    pub fn of(r: &VoiRow, strategies: &[String]) -> Self {
+    /// The row of `r`, its choices named from `strategies` (with their
+    /// ids `ids`).
+    pub fn of(r: &VoiRow, strategies: &[String], ids: &[String]) -> Self {
         let name = |i: usize| strategies.get(i).cloned().unwrap_or_default();
+        let id = |i: usize| ids.get(i).cloned().unwrap_or_default();
         VoiRecord {
             input: r.input.clone(),
             evppi: Money(r.evppi),
@@ -813,8 +894,11 @@ impl VoiRecord {
             bias: Money(r.bias),
             bins: r.bins,
             choice_now: name(r.choice_now),
+            choice_now_id: id(r.choice_now),
             choice_if_low: name(r.choice_if_low),
+            choice_if_low_id: id(r.choice_if_low),
             choice_if_high: name(r.choice_if_high),
+            choice_if_high_id: id(r.choice_if_high),
             share_changed: Prob(r.share_changed),
         }
     }
@@ -866,20 +950,21 @@ mod tests {
             cash: Brief::default(),
             lost_value: Brief::default(),
         };
-        check(&SummaryRecord::from(&s));
+        check(&SummaryRecord::of(&s, "a"));
         let o = Outcome::default();
-        let t = TrialRecord::of(0, "A", &o);
+        let t = TrialRecord::of(0, "A", "a", &o);
         assert_eq!(serde_header(&t), TrialRecord::HEADER.join(","));
         // The category columns are the model's categories, in its order.
-        assert_eq!(TrialRecord::HEADER[2..5], ["total", "cash", "lost_value"]);
-        assert_eq!(TrialRecord::HEADER[5..16], crate::model::CATEGORIES);
+        assert_eq!(TrialRecord::HEADER[3..6], ["total", "cash", "lost_value"]);
+        assert_eq!(TrialRecord::HEADER[6..17], crate::model::CATEGORIES);
         let means: Vec<String> = crate::model::CATEGORIES
             .iter()
             .map(|c| format!("mean_{c}"))
             .collect();
-        assert_eq!(SummaryRecord::HEADER[16..27], means);
+        assert_eq!(SummaryRecord::HEADER[17..28], means);
         check(&MonthlyRecord {
             strategy: "A".into(),
+            strategy_id: "a".into(),
             month: 0,
             mean: Money(0.0),
             p10: Money(0.0),
@@ -888,24 +973,32 @@ mod tests {
         });
         check(&QualityRecord {
             strategy: "A".into(),
+            strategy_id: "a".into(),
             month: 0,
             mean_quality: Prob(1.0),
         });
         check(&CrossoverRecord {
             strategy_a: "A".into(),
+            strategy_a_id: "a".into(),
             strategy_b: "B".into(),
+            strategy_b_id: "b".into(),
             median_month: None,
             mean_month: Some(3),
         });
         check(&SensitivityRecord {
             input: "x".into(),
-            target: "A".into(),
+            target_kind: TargetKind::Strategy,
+            strategy: "A".into(),
+            strategy_id: "a".into(),
+            versus: String::new(),
+            versus_id: String::new(),
             rho: Prob(0.5),
             top_minus_bottom_decile: Money(-12.5),
         });
         check(&CompareRecord {
             run: "r".into(),
             strategy: "A".into(),
+            strategy_id: "a".into(),
             mean: Money(1.0),
             p10: Money(1.0),
             p50: Money(1.0),
@@ -927,13 +1020,21 @@ mod tests {
         let rows = vec![
             SensitivityRecord {
                 input: "a,\"b\"".into(),
-                target: "X - Y".into(),
+                target_kind: TargetKind::Difference,
+                strategy: "X".into(),
+                strategy_id: "x".into(),
+                versus: "-Y".into(),
+                versus_id: "y".into(),
                 rho: Prob(-0.1234567),
                 top_minus_bottom_decile: Money(3.0),
             },
             SensitivityRecord {
                 input: "c".into(),
-                target: "Y".into(),
+                target_kind: TargetKind::Strategy,
+                strategy: "-Y".into(),
+                strategy_id: "y".into(),
+                versus: String::new(),
+                versus_id: String::new(),
                 rho: Prob(1.0),
                 top_minus_bottom_decile: Money(0.0),
             },
@@ -941,8 +1042,24 @@ mod tests {
         write_file(&dir, &rows).expect("writes");
         let back: Vec<SensitivityRecord> = read_file(&dir).expect("reads");
         assert_eq!(back[0].input, "a,\"b\"");
+        assert_eq!(back[0].versus, "-Y");
+        assert_eq!(back[0].target_kind, TargetKind::Difference);
+        let text = std::fs::read_to_string(dir.join("sensitivity.csv")).expect("reads");
+        assert!(
+            text.contains("\"a,\"\"b\"\"\",difference,X,x,'-Y,y,-0.123457,3.00\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("c,strategy,'-Y,y,,,1.000000,0.00\n"),
+            "{text}"
+        );
         assert_eq!(back[0].rho, Prob(-0.123457));
         assert_eq!(back[1], rows[1]);
+        // A target kind tcosim does not write is refused.
+        let bad = text.replace("\nc,strategy,", "\nc,total,");
+        std::fs::write(dir.join("sensitivity.csv"), bad).expect("w");
+        let err = read_file::<SensitivityRecord>(&dir).expect_err("unknown kind");
+        assert!(err.to_string().contains("line 3"), "{err:#}");
         std::fs::write(dir.join("sensitivity.csv"), "rho,input,target\n0.1,a,b\n").expect("w");
         let err = read_file::<SensitivityRecord>(&dir).expect_err("columns differ");
         assert!(

@@ -85,18 +85,7 @@ pub fn write_shard(dir: &Path, r: &Results) -> Result<()> {
         w.write_record(&rec)?;
     }
     w.flush().context("cannot write totals.csv")?;
-    let mut w =
-        csv::Writer::from_path(dir.join("inputs.csv")).context("cannot create inputs.csv")?;
-    let mut header = vec!["trial".to_string()];
-    header.extend(r.inputs.names().iter().cloned());
-    w.write_record(&header)?;
-    let k = r.inputs.names().len();
-    for t in 0..r.totals.n_trials() {
-        let mut rec = vec![(first + t as u64).to_string()];
-        rec.extend((0..k).map(|i| r.inputs.value(t, i).to_string()));
-        w.write_record(&rec)?;
-    }
-    w.flush().context("cannot write inputs.csv")?;
+    super::csv::write_inputs(dir, &r.inputs, first)?;
     let a = &r.agg;
     let stored = StoredAggregates {
         strategies: a.strategies,
@@ -240,6 +229,7 @@ fn check_trials_csv(path: &Path, strategies: &[String], plan: RunPlan) -> Result
     let mut rec = csv::ByteRecord::new();
     let mut row = 0u64;
     let s_count = strategies.len() as u64;
+    let ids = crate::scenario::strategy_ids(strategies);
     let want_rows = plan.trials.saturating_mul(s_count);
     while r
         .read_byte_record(&mut rec)
@@ -253,6 +243,7 @@ fn check_trials_csv(path: &Path, strategies: &[String], plan: RunPlan) -> Result
             || rec.len() != TrialRecord::HEADER.len()
             || rec.get(0) != Some(trial.to_string().as_bytes())
             || rec.get(1) != Some(strategy.as_bytes())
+            || rec.get(2) != Some(ids[(row % s_count.max(1)) as usize].as_bytes())
         {
             bail!(
                 "{}: row {} is not the row of {} in trial {trial} with {} fields (the manifest says {} trials of {} strategies)",

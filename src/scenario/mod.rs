@@ -24,6 +24,7 @@ pub use correlations::{CorrelationGroup, CorrelationPair, Correlations, LeftOutP
 pub use diag::{Diag, ScenarioError};
 pub use keys::{LIMIT_HORIZON, LIMIT_STRATEGIES, LIMIT_TRIALS};
 pub use parse::{parse_scenario, parse_scenario_with_fixed};
+pub use strategies::strategy_ids;
 pub use warnings::{ScenarioWarning, scenario_warnings};
 
 use crate::dist::Dist;

@@ -305,3 +305,157 @@ fn parse_until(c: &mut Ctx<'_>, v: &Val<'_>, path: &str) -> Option<Until> {
         }
     }
 }
+
+/// The stable identifier of each strategy, in the order of `names`: a slug
+/// of the name (lowercase ASCII letters and digits, words joined by `-`;
+/// common accented Latin letters lose their accent, other characters
+/// separate words), unique within the list. A name that leaves nothing
+/// (only punctuation, or no Latin letters) becomes `strategy-N`, N its
+/// 1-based position; a slug already taken by an earlier strategy gets the
+/// first free suffix `-2`, `-3`, ... So the ids depend only on the names
+/// and their order: the same scenario gives the same ids in every file and
+/// every run.
+pub fn strategy_ids<S: AsRef<str>>(names: &[S]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut base = slug(name.as_ref());
+            if base.is_empty() {
+                base = format!("strategy-{}", i + 1);
+            }
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            id
+        })
+        .collect()
+}
+
+/// `name` as lowercase ASCII letters and digits, runs of anything else
+/// (after folding accents) turned into one `-`, none at either end.
+fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    let mut buf = [0u8; 4];
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let letters = if c.is_ascii_alphanumeric() {
+            &*c.encode_utf8(&mut buf)
+        } else if let Some(f) = fold(c) {
+            f
+        } else {
+            gap = true;
+            continue;
+        };
+        if gap && !out.is_empty() {
+            out.push('-');
+        }
+        gap = false;
+        out.push_str(letters);
+    }
+    out
+}
+
+/// The ASCII letters of a common accented or joined Latin letter
+/// (lowercase): `é` -> `e`, `ß` -> `ss`; `None` for any other character.
+fn fold(c: char) -> Option<&'static str> {
+    const FOLDS: [(&str, &str); 17] = [
+        ("àáâãäåāăą", "a"),
+        ("çćĉċč", "c"),
+        ("ďđ", "d"),
+        ("èéêëēĕėęě", "e"),
+        ("ĝğġģ", "g"),
+        ("ìíîïĩīĭįı", "i"),
+        ("ł", "l"),
+        ("ñńņňŉ", "n"),
+        ("òóôõöøōŏő", "o"),
+        ("ùúûüũūŭůűų", "u"),
+        ("ýÿŷ", "y"),
+        ("śŝşšș", "s"),
+        ("ţťŧț", "t"),
+        ("źżž", "z"),
+        ("ß", "ss"),
+        ("æ", "ae"),
+        ("œ", "oe"),
+    ];
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map(|(_, to)| *to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strategy_ids;
+
+    #[test]
+    fn ids_are_slugs_of_the_names() {
+        assert_eq!(
+            strategy_ids(&[
+                "Freelance",
+                "Freelance on retainer",
+                "Dedicated engineer",
+                "Freelance, then hire",
+                "  In-house (2 FTE) -- v2!  ",
+            ]),
+            [
+                "freelance",
+                "freelance-on-retainer",
+                "dedicated-engineer",
+                "freelance-then-hire",
+                "in-house-2-fte-v2",
+            ]
+        );
+    }
+
+    #[test]
+    fn non_ascii_names_fold_or_separate() {
+        assert_eq!(
+            strategy_ids(&["Équipe dédiée", "Straße Œuvre", "Ingeniero 日本 año"]),
+            ["equipe-dediee", "strasse-oeuvre", "ingeniero-ano"]
+        );
+    }
+
+    #[test]
+    fn names_of_only_punctuation_or_other_scripts_are_never_empty() {
+        assert_eq!(
+            strategy_ids(&["A", "!!!", "", "日本", "-- --"]),
+            ["a", "strategy-2", "strategy-3", "strategy-4", "strategy-5"]
+        );
+    }
+
+    #[test]
+    fn collisions_get_the_first_free_suffix_in_order() {
+        let ids = strategy_ids(&["Hire", "hire!", "HIRE", "hire 2", "strategy-2", "?"]);
+        assert_eq!(
+            ids,
+            [
+                "hire",
+                "hire-2",
+                "hire-3",
+                "hire-2-2",
+                "strategy-2",
+                "strategy-6"
+            ]
+        );
+        // The same names in the same order always give the same ids.
+        assert_eq!(
+            ids,
+            strategy_ids(&["Hire", "hire!", "HIRE", "hire 2", "strategy-2", "?"])
+        );
+        let many: Vec<String> = (0..64).map(|i| "x".repeat(1 + i % 2)).collect();
+        let ids = strategy_ids(&many);
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), 64);
+        assert!(ids.iter().all(|id| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }));
+    }
+}

@@ -493,14 +493,38 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     correlate(&rx, sum_sq(&rx), &ry, sum_sq(&ry))
 }
 
+/// What a sensitivity row correlates an input with (strategies by index,
+/// scenario order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Target {
+    /// One strategy's TCO.
+    Strategy(usize),
+    /// The first strategy's TCO minus the second's, trial by trial (see
+    /// [`Sensitivity::difference`]).
+    Difference(usize, usize),
+}
+
+impl Target {
+    /// How the report names the target: the strategy's name, or
+    /// `"{first} - {second}"` for a difference.
+    pub fn label<S: AsRef<str>>(&self, names: &[S]) -> String {
+        match *self {
+            Target::Strategy(a) => names[a].as_ref().to_string(),
+            Target::Difference(a, b) => {
+                format!("{} - {}", names[a].as_ref(), names[b].as_ref())
+            }
+        }
+    }
+}
+
 /// One rank correlation of an input with a target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SensitivityRow {
     /// The input's key path (from [`InputDraws::names`]).
     pub input: String,
-    /// The target's name: a strategy name, or the difference target's
-    /// name (see [`Sensitivity::difference`]).
-    pub target: String,
+    /// The target: a strategy's TCO, or the difference target (see
+    /// [`Sensitivity::difference`]).
+    pub target: Target,
     /// Spearman's rho of the input's values with the target over trials.
     pub rho: f64,
     /// The target's mean over the trials with the input at or above its
@@ -536,14 +560,13 @@ pub fn decile_effect(x: &[f64], p10: f64, p90: f64, y: &[f64]) -> f64 {
 /// Spearman rank correlations of every varying input with every target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
-    /// Target names in order: each strategy's TCO (target named as the
-    /// strategy, scenario order), then, with two or more strategies, the
-    /// difference target.
-    pub targets: Vec<String>,
+    /// The targets in order: each strategy's TCO (scenario order), then,
+    /// with two or more strategies, the difference target.
+    pub targets: Vec<Target>,
     /// The difference target as `(first, second)` strategy indices: the
     /// per-trial TCO of `first` minus that of `second`, where `first` has
     /// the lowest median TCO (`Summary::p50`) and `second` the next lowest,
-    /// ties broken by scenario order. Its target name is
+    /// ties broken by scenario order. Its report label is
     /// `"{first name} - {second name}"`; a positive rho means a larger input
     /// makes `first` dearer relative to `second`. `None` with one strategy.
     pub difference: Option<(usize, usize)>,
@@ -601,12 +624,12 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
     // ranks them.
     let difference = super::ranking::Ranking::of(summaries).leaders();
 
-    let mut targets: Vec<String> = r.strategies().to_vec();
+    let mut targets: Vec<Target> = (0..n_s).map(Target::Strategy).collect();
     let mut columns: Vec<Vec<f64>> = (0..n_s)
         .map(|s| r.totals_of(s).into_iter().take(n).collect())
         .collect();
     if let Some((f, s)) = difference {
-        targets.push(format!("{} - {}", r.strategies()[f], r.strategies()[s]));
+        targets.push(Target::Difference(f, s));
         columns.push(r.rows().take(n).map(|row| row[f] - row[s]).collect());
     }
     let ranked: Vec<(Vec<f64>, f64)> = columns
@@ -658,7 +681,7 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
                 .zip(rs)
                 .map(|(target, (rho, effect))| SensitivityRow {
                     input: input.clone(),
-                    target: target.clone(),
+                    target: *target,
                     rho,
                     effect,
                 })
@@ -1112,6 +1135,14 @@ mod tests {
         );
     }
 
+    /// The report labels of the targets of `sens`.
+    fn labels(sens: &Sensitivity, r: &Totals) -> Vec<String> {
+        sens.targets
+            .iter()
+            .map(|t| t.label(r.strategies()))
+            .collect()
+    }
+
     #[test]
     fn planted_driver_is_found() {
         let n = 20_000;
@@ -1131,13 +1162,13 @@ mod tests {
         let r = results(&["A", "B", "C"], totals, &keys, values);
         let summaries = summaries_of(&r);
         let sens = sensitivity(&r, &r.d, &summaries);
-        assert_eq!(sens.targets, ["A", "B", "C", "A - B"]);
+        assert_eq!(labels(&sens, &r), ["A", "B", "C", "A - B"]);
         assert_eq!(sens.difference, Some((0, 1)));
         assert_eq!(sens.rows.len(), k_n * 4);
         for (i, row) in sens.rows.iter().enumerate() {
             assert_eq!(row.input, keys[i / 4]);
             assert_eq!(row.target, sens.targets[i % 4]);
-            let planted = row.input == "driver" && row.target != "C";
+            let planted = row.input == "driver" && row.target != Target::Strategy(2);
             if planted {
                 assert!(row.rho > 0.9999, "{row:?}");
             } else {
@@ -1167,7 +1198,7 @@ mod tests {
         let r = results(&["A", "B"], totals, &["x", "y"], values);
         let sens = sensitivity(&r, &r.d, &summaries_of(&r));
         assert_eq!(sens.difference, Some((1, 0)));
-        assert_eq!(sens.targets[2], "B - A");
+        assert_eq!(labels(&sens, &r)[2], "B - A");
         let top = sens.top_for_difference(1);
         assert_eq!(top[0].0, "x");
         assert!(top[0].1 < -0.9999, "{top:?}");
@@ -1185,37 +1216,42 @@ mod tests {
         assert_eq!(summaries[1].p50, summaries[2].p50);
         let sens = sensitivity(&r, &r.d, &summaries);
         assert_eq!(sens.difference, Some((1, 2)));
-        assert_eq!(sens.targets[3], "B - C");
+        assert_eq!(labels(&sens, &r)[3], "B - C");
         // The difference is constant here: rho 0.
         assert_eq!(sens.rows[3].rho, 0.0);
         // A strictly lower median for C makes it first.
         summaries[2].p50 -= 1.0;
         let sens = sensitivity(&r, &r.d, &summaries);
         assert_eq!(sens.difference, Some((2, 1)));
-        assert_eq!(sens.targets[3], "C - B");
+        assert_eq!(labels(&sens, &r)[3], "C - B");
     }
 
     #[test]
     fn top_for_difference_keeps_input_order_among_equal_magnitudes() {
-        let row = |input: &str, target: &str, rho: f64| SensitivityRow {
+        let (a, b, d) = (
+            Target::Strategy(0),
+            Target::Strategy(1),
+            Target::Difference(0, 1),
+        );
+        let row = |input: &str, target: Target, rho: f64| SensitivityRow {
             input: input.into(),
-            target: target.into(),
+            target,
             rho,
             effect: 0.0,
         };
         let sens = Sensitivity {
-            targets: vec!["A".into(), "B".into(), "A - B".into()],
+            targets: vec![a, b, d],
             difference: Some((0, 1)),
             rows: vec![
-                row("p", "A", 0.9),
-                row("p", "B", 0.9),
-                row("p", "A - B", 0.2),
-                row("q", "A", 0.0),
-                row("q", "B", 0.0),
-                row("q", "A - B", -0.5),
-                row("r", "A", 0.0),
-                row("r", "B", 0.0),
-                row("r", "A - B", 0.5),
+                row("p", a, 0.9),
+                row("p", b, 0.9),
+                row("p", d, 0.2),
+                row("q", a, 0.0),
+                row("q", b, 0.0),
+                row("q", d, -0.5),
+                row("r", a, 0.0),
+                row("r", b, 0.0),
+                row("r", d, 0.5),
             ],
         };
         assert_eq!(
@@ -1230,7 +1266,7 @@ mod tests {
         let r = results(&["Only"], vec![1., 2., 3.], &["x"], vec![3.0, 2.0, 1.0]);
         let sens = sensitivity(&r, &r.d, &summaries_of(&r));
         assert_eq!(sens.difference, None);
-        assert_eq!(sens.targets, ["Only"]);
+        assert_eq!(labels(&sens, &r), ["Only"]);
         assert_eq!(sens.rows.len(), 1);
         assert!(close(sens.rows[0].rho, -1.0, 1e-15));
         assert!(sens.top_for_difference(5).is_empty());

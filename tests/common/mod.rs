@@ -15,9 +15,10 @@ use tempfile::TempDir;
 
 /// The CSV files of a result directory (those that must not depend on the
 /// number of threads, and that merged shards must reproduce byte for byte).
-pub const CSV_FILES: [&str; 9] = [
+pub const CSV_FILES: [&str; 10] = [
     "summary.csv",
     "trials.csv",
+    "inputs.csv",
     "monthly.csv",
     "quality.csv",
     "comparison.csv",

@@ -17,12 +17,11 @@ use crate::stats::ranking::Ranking;
 /// Inputs shown.
 pub const TOP: usize = 12;
 
-/// The data behind the chart: the difference target (`"A - B"`, as
-/// sensitivity.csv names it) and up to [`TOP`] inputs with the dollar
-/// change of the difference from a low to a high input, largest magnitude
-/// first (ties keep file order).
+/// The data behind the chart: the difference target (labelled `"A - B"`)
+/// and up to [`TOP`] inputs with the dollar change of the difference from a
+/// low to a high input, largest magnitude first (ties keep file order).
 pub fn tornado_bars(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
-    let (target, _) = data.difference_drivers()?;
+    let target = data.difference_target()?;
     let mut rows: Vec<(String, f64)> = data
         .sensitivity
         .iter()
@@ -31,7 +30,7 @@ pub fn tornado_bars(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
         .collect();
     rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
     rows.truncate(TOP);
-    Some((target, rows))
+    Some((target.label(&data.strategies), rows))
 }
 
 /// Draws the chart (a note in place of bars when the run has no difference
