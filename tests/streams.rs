@@ -318,6 +318,7 @@ fn run_json_has_the_figures_of_summary_csv_and_the_verdict() {
     assert_eq!(strategies.len(), csv.rows.len());
     for (i, s) in strategies.iter().enumerate() {
         assert_eq!(s["strategy"], csv.text(i, "strategy"));
+        assert_eq!(s["strategy_id"], csv.text(i, "strategy_id"));
         for (field, column) in [
             ("p50", "p50"),
             ("mean", "mean"),

@@ -89,8 +89,8 @@ fn brief(b: &Brief) -> Value {
     })
 }
 
-/// One strategy's line of summary.csv.
-fn summary(s: &Summary) -> Value {
+/// One strategy's line of summary.csv, with its `strategy_id`.
+fn summary(s: &Summary, id: &str) -> Value {
     let by_category: Map<String, Value> = crate::model::CATEGORIES
         .iter()
         .zip(s.mean_categories.as_array())
@@ -98,6 +98,7 @@ fn summary(s: &Summary) -> Value {
         .collect();
     json!({
         "strategy": s.strategy,
+        "strategy_id": id,
         "trials": s.trials,
         "mean": money(s.mean),
         "sd": money(s.sd),
@@ -237,7 +238,14 @@ pub fn run(done: &RunDone<'_>) -> Result<Value, CliError> {
         })?;
         let previous = previous(done.dir);
         (
-            data.summary.iter().map(summary).collect(),
+            {
+                let ids = crate::scenario::strategy_ids(&data.strategies);
+                data.summary
+                    .iter()
+                    .zip(&ids)
+                    .map(|(s, id)| summary(s, id))
+                    .collect()
+            },
             verdict(&data),
             previous,
         )
