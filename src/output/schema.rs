@@ -53,10 +53,12 @@ pub mod cell {
         }
     }
 
+    /// Writes a text cell, neutralised (serde's `with`).
     pub fn serialize<S: Serializer, T: AsRef<str>>(v: &T, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&neutralise(v.as_ref()))
     }
 
+    /// Reads a text cell, restored (serde's `with`).
     pub fn deserialize<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T, D::Error> {
         Ok(restore(String::deserialize(d)?).into())
     }
@@ -234,53 +236,148 @@ pub fn read_each<R: CsvFile>(dir: &Path, mut f: impl FnMut(R) -> Result<()>) -> 
 /// its cash and its lost value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRecord {
+    /// Column `strategy` (text): the strategy's name.
     #[serde(with = "cell")]
     pub strategy: String,
     /// The strategy's stable id ([`crate::scenario::strategy_ids`]).
     pub strategy_id: String,
+    /// Column `trials` (count): trials simulated.
     pub trials: u64,
+    /// Column `mean` (dollars); of `mean`, `sd`: mean and standard deviation of the TCO (total cost
+    /// of ownership: cash + lost value).
     pub mean: Money,
+    /// Column `sd` (dollars); of `mean`, `sd`: mean and standard deviation of the TCO (total cost
+    /// of ownership: cash + lost value).
     pub sd: Money,
+    /// Column `sem` (dollars): standard error of `mean` (`sd / sqrt(trials)`).
     pub sem: Money,
+    /// Column `p5` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of the
+    /// TCO (`p50` is the median).
     pub p5: Money,
+    /// Column `p10` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p10: Money,
+    /// Column `p25` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p25: Money,
+    /// Column `p50` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p50: Money,
+    /// Column `p75` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p75: Money,
+    /// Column `p90` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p90: Money,
+    /// Column `p95` (dollars); of `p5`, `p10`, `p25`, `p50`, `p75`, `p90`, `p95`: percentiles of
+    /// the TCO (`p50` is the median).
     pub p95: Money,
+    /// Column `cvar95` (dollars): mean TCO of the costliest 5% of trials.
     pub cvar95: Money,
+    /// Column `min` (dollars); of `min`, `max`: smallest and largest TCO of any trial.
     pub min: Money,
+    /// Column `max` (dollars); of `min`, `max`: smallest and largest TCO of any trial.
     pub max: Money,
+    /// Column `prob_cheapest` (fraction): share of trials in which this strategy's TCO is the
+    /// lowest, a tie split equally among the tied.
     pub prob_cheapest: Prob,
     // Mean cost per category, in the order of `model::CATEGORIES`.
+    /// Column `mean_build` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_build: Money,
+    /// Column `mean_roadmap` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_roadmap: Money,
+    /// Column `mean_maintenance` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_maintenance: Money,
+    /// Column `mean_remediation` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_remediation: Money,
+    /// Column `mean_rework` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_rework: Money,
+    /// Column `mean_context` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_context: Money,
+    /// Column `mean_idle` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_idle: Money,
+    /// Column `mean_hiring` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_hiring: Money,
+    /// Column `mean_degradation` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_degradation: Money,
+    /// Column `mean_delay` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_delay: Money,
+    /// Column `mean_unfinished` (dollars); of `mean_build`, `mean_roadmap`, `mean_maintenance`,
+    /// `mean_remediation`, `mean_rework`, `mean_context`, `mean_idle`, `mean_hiring`,
+    /// `mean_degradation`, `mean_delay`, `mean_unfinished`: mean of each of the eleven cost
+    /// categories (see [`Category`]); they add up to `mean`.
     pub mean_unfinished: Money,
     // Cash: every category but degradation and delay.
+    /// Column `mean_cash` (dollars); of `mean_cash`, `p10_cash`, `p50_cash`, `p90_cash`: mean and
+    /// percentiles of the cash: what the strategy pays, every category but `degradation` and
+    /// `delay`.
     pub mean_cash: Money,
+    /// Column `p10_cash` (dollars); of `mean_cash`, `p10_cash`, `p50_cash`, `p90_cash`: mean and
+    /// percentiles of the cash: what the strategy pays, every category but `degradation` and
+    /// `delay`.
     pub p10_cash: Money,
+    /// Column `p50_cash` (dollars); of `mean_cash`, `p10_cash`, `p50_cash`, `p90_cash`: mean and
+    /// percentiles of the cash: what the strategy pays, every category but `degradation` and
+    /// `delay`.
     pub p50_cash: Money,
+    /// Column `p90_cash` (dollars); of `mean_cash`, `p10_cash`, `p50_cash`, `p90_cash`: mean and
+    /// percentiles of the cash: what the strategy pays, every category but `degradation` and
+    /// `delay`.
     pub p90_cash: Money,
     /// Share of trials in which this strategy pays the least cash.
     pub p_cheapest_cash: Prob,
     // Lost value: degradation and delay.
+    /// Column `mean_lost_value` (dollars); of `mean_lost_value`, `p10_lost_value`,
+    /// `p50_lost_value`, `p90_lost_value`: mean and percentiles of the lost value: `degradation` +
+    /// `delay`.
     pub mean_lost_value: Money,
+    /// Column `p10_lost_value` (dollars); of `mean_lost_value`, `p10_lost_value`, `p50_lost_value`,
+    /// `p90_lost_value`: mean and percentiles of the lost value: `degradation` + `delay`.
     pub p10_lost_value: Money,
+    /// Column `p50_lost_value` (dollars); of `mean_lost_value`, `p10_lost_value`, `p50_lost_value`,
+    /// `p90_lost_value`: mean and percentiles of the lost value: `degradation` + `delay`.
     pub p50_lost_value: Money,
+    /// Column `p90_lost_value` (dollars); of `mean_lost_value`, `p10_lost_value`, `p50_lost_value`,
+    /// `p90_lost_value`: mean and percentiles of the lost value: `degradation` + `delay`.
     pub p90_lost_value: Money,
     /// Share of trials in which this strategy loses the least value.
     pub p_least_lost_value: Prob,
     // How prob_cheapest splits: trials won alone, trials tied for the lowest.
+    /// Column `p_strictly_cheapest` (fraction): share of trials in which its TCO alone is the
+    /// lowest.
     pub p_strictly_cheapest: Prob,
+    /// Column `p_tied_cheapest` (fraction): share of trials in which it ties with another for the
+    /// lowest TCO (`prob_cheapest` counts a share of each).
     pub p_tied_cheapest: Prob,
 }
 
@@ -437,33 +534,64 @@ impl From<SummaryRecord> for Summary {
 /// A row of trials.csv: one strategy in one trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrialRecord<'a> {
+    /// Column `trial` (count): trial number, from 0 (the same trial in every file; shards keep the
+    /// whole run's numbers).
     pub trial: u64,
+    /// Column `strategy` (text); of `strategy`, `strategy_id`: the strategy.
     #[serde(with = "cell")]
     pub strategy: Cow<'a, str>,
+    /// Column `strategy_id` (text); of `strategy`, `strategy_id`: the strategy.
     pub strategy_id: Cow<'a, str>,
+    /// Column `total` (dollars): the TCO of this strategy in this trial.
     pub total: Money,
     /// What the strategy pays: every category but degradation and delay.
     pub cash: Money,
     /// Business value lost: degradation and delay.
     pub lost_value: Money,
+    /// Column `build` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub build: Money,
+    /// Column `roadmap` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub roadmap: Money,
+    /// Column `maintenance` (dollars); of `build` ... `unfinished`: the eleven categories, in the
+    /// order of summary.csv.
     pub maintenance: Money,
+    /// Column `remediation` (dollars); of `build` ... `unfinished`: the eleven categories, in the
+    /// order of summary.csv.
     pub remediation: Money,
+    /// Column `rework` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub rework: Money,
+    /// Column `context` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub context: Money,
+    /// Column `idle` (dollars); of `build` ... `unfinished`: the eleven categories, in the order of
+    /// summary.csv.
     pub idle: Money,
+    /// Column `hiring` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub hiring: Money,
+    /// Column `degradation` (dollars); of `build` ... `unfinished`: the eleven categories, in the
+    /// order of summary.csv.
     pub degradation: Money,
+    /// Column `delay` (dollars); of `build` ... `unfinished`: the eleven categories, in the order
+    /// of summary.csv.
     pub delay: Money,
+    /// Column `unfinished` (dollars); of `build` ... `unfinished`: the eleven categories, in the
+    /// order of summary.csv.
     pub unfinished: Money,
     /// Month of launch (0-based), empty if the product never launched.
     pub launch_month: Option<u32>,
     /// 1 if the product was retired for lack of traction, else 0.
     pub retired: u8,
+    /// Column `months_degraded` (count): months the model spent degraded.
     pub months_degraded: u32,
+    /// Column `handovers` (count): times an engineer left and another took over.
     pub handovers: u32,
+    /// Column `hires` (count): employees hired.
     pub hires: u32,
+    /// Column `engagements` (count): freelance engagements started.
     pub engagements: u32,
     /// Engineer-months of context lost at handovers.
     pub context_lost: Fixed4,
@@ -536,14 +664,24 @@ impl<'a> TrialRecord<'a> {
 /// A row of monthly.csv: cumulative cost at the end of a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyRecord {
+    /// Column `strategy` (text); of `strategy`, `strategy_id`: the strategy.
     #[serde(with = "cell")]
     pub strategy: String,
+    /// Column `strategy_id` (text); of `strategy`, `strategy_id`: the strategy.
     pub strategy_id: String,
     /// Month index, 0-based.
     pub month: u32,
+    /// Column `mean` (dollars to date): mean over trials of the cumulative TCO at the end of the
+    /// month (exact).
     pub mean: Money,
+    /// Column `p10` (dollars to date); of `p10`, `p50`, `p90`: its percentiles, from mergeable
+    /// sketches (within 0.39%, see MODEL.md).
     pub p10: Money,
+    /// Column `p50` (dollars to date); of `p10`, `p50`, `p90`: its percentiles, from mergeable
+    /// sketches (within 0.39%, see MODEL.md).
     pub p50: Money,
+    /// Column `p90` (dollars to date); of `p10`, `p50`, `p90`: its percentiles, from mergeable
+    /// sketches (within 0.39%, see MODEL.md).
     pub p90: Money,
 }
 
@@ -563,10 +701,15 @@ impl CsvFile for MonthlyRecord {
 /// A row of quality.csv: mean model quality at the end of a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityRecord {
+    /// Column `strategy` (text); of `strategy`, `strategy_id`: the strategy.
     #[serde(with = "cell")]
     pub strategy: String,
+    /// Column `strategy_id` (text); of `strategy`, `strategy_id`: the strategy.
     pub strategy_id: String,
+    /// Column `month` (month index): the month.
     pub month: u32,
+    /// Column `mean_quality` (fraction): mean over trials of the model's quality (1 - degradation)
+    /// at the end of the month.
     pub mean_quality: Prob,
 }
 
@@ -578,19 +721,35 @@ impl CsvFile for QualityRecord {
 /// A row of comparison.csv: strategy A against strategy B, trial by trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRecord {
+    /// Column `strategy_a` (text); of `strategy_a`, `strategy_a_id`: strategy A.
     #[serde(with = "cell")]
     pub strategy_a: String,
+    /// Column `strategy_a_id` (text); of `strategy_a`, `strategy_a_id`: strategy A.
     pub strategy_a_id: String,
+    /// Column `strategy_b` (text); of `strategy_b`, `strategy_b_id`: strategy B.
     #[serde(with = "cell")]
     pub strategy_b: String,
+    /// Column `strategy_b_id` (text); of `strategy_b`, `strategy_b_id`: strategy B.
     pub strategy_b_id: String,
+    /// Column `trials` (count): trials compared (all of them).
     pub trials: u64,
+    /// Column `mean_a_minus_b` (dollars): mean of A's TCO minus B's, trial by trial (negative: A
+    /// costs less on average).
     pub mean_a_minus_b: Money,
+    /// Column `ci95_low` (dollars); of `ci95_low`, `ci95_high`: its 95% confidence interval.
     pub ci95_low: Money,
+    /// Column `ci95_high` (dollars); of `ci95_low`, `ci95_high`: its 95% confidence interval.
     pub ci95_high: Money,
+    /// Column `p50_a_minus_b` (dollars): median of the per-trial difference.
     pub p50_a_minus_b: Money,
+    /// Column `prob_a_cheaper` (fraction); of `prob_a_cheaper`, `prob_tie`, `prob_b_cheaper`:
+    /// shares of trials in which A costs less, the same, more; they add up to 1.
     pub prob_a_cheaper: Prob,
+    /// Column `prob_tie` (fraction); of `prob_a_cheaper`, `prob_tie`, `prob_b_cheaper`: shares of
+    /// trials in which A costs less, the same, more; they add up to 1.
     pub prob_tie: Prob,
+    /// Column `prob_b_cheaper` (fraction); of `prob_a_cheaper`, `prob_tie`, `prob_b_cheaper`:
+    /// shares of trials in which A costs less, the same, more; they add up to 1.
     pub prob_b_cheaper: Prob,
 }
 
@@ -637,15 +796,22 @@ impl ComparisonRecord {
 /// error and 95% interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrecisionRecord {
+    /// Column `strategy` (text); of `strategy`, `strategy_id`: the strategy.
     #[serde(with = "cell")]
     pub strategy: String,
+    /// Column `strategy_id` (text); of `strategy`, `strategy_id`: the strategy.
     pub strategy_id: String,
+    /// Column `trials` (count): trials.
     pub trials: u64,
     /// `mean`, `p10`, `p50` or `p90`.
     pub statistic: String,
+    /// Column `estimate` (dollars): the statistic.
     pub estimate: Money,
+    /// Column `se` (dollars): its Monte Carlo standard error.
     pub se: Money,
+    /// Column `ci95_low` (dollars); of `ci95_low`, `ci95_high`: its 95% interval.
     pub ci95_low: Money,
+    /// Column `ci95_high` (dollars); of `ci95_low`, `ci95_high`: its 95% interval.
     pub ci95_high: Money,
 }
 
@@ -692,13 +858,24 @@ impl PrecisionRecord {
 /// than A (empty if it does not by the horizon).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossoverRecord {
+    /// Column `strategy_a` (text); of `strategy_a`, `strategy_a_id`, `strategy_b`, `strategy_b_id`:
+    /// the pair.
     #[serde(with = "cell")]
     pub strategy_a: String,
+    /// Column `strategy_a_id` (text); of `strategy_a`, `strategy_a_id`, `strategy_b`,
+    /// `strategy_b_id`: the pair.
     pub strategy_a_id: String,
+    /// Column `strategy_b` (text); of `strategy_a`, `strategy_a_id`, `strategy_b`, `strategy_b_id`:
+    /// the pair.
     #[serde(with = "cell")]
     pub strategy_b: String,
+    /// Column `strategy_b_id` (text); of `strategy_a`, `strategy_a_id`, `strategy_b`,
+    /// `strategy_b_id`: the pair.
     pub strategy_b_id: String,
+    /// Column `median_month` (month index): the first month from which A's median cumulative cost
+    /// stays above B's to the horizon; empty if none.
     pub median_month: Option<usize>,
+    /// Column `mean_month` (month index): the same for the means.
     pub mean_month: Option<usize>,
 }
 
@@ -745,16 +922,30 @@ pub enum TargetKind {
 /// id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityRecord {
+    /// Column `input` (text): the input's key path, as in inputs.csv.
     pub input: String,
+    /// Column `target_kind` (`strategy` or `difference`): what the input is correlated with: one
+    /// strategy's TCO, or the difference of two strategies' TCO trial by trial.
     pub target_kind: TargetKind,
+    /// Column `strategy` (text); of `strategy`, `strategy_id`: the strategy whose TCO is the
+    /// target; for a difference, the first of the pair (the one with the lower median TCO).
     #[serde(with = "cell")]
     pub strategy: String,
+    /// Column `strategy_id` (text); of `strategy`, `strategy_id`: the strategy whose TCO is the
+    /// target; for a difference, the first of the pair (the one with the lower median TCO).
     pub strategy_id: String,
     /// The strategy subtracted in a difference; empty otherwise.
     #[serde(with = "cell")]
     pub versus: String,
+    /// Column `versus_id` (text); of `versus`, `versus_id`: for a difference, the strategy
+    /// subtracted (the next lowest median); empty for a `strategy` target.
     pub versus_id: String,
+    /// Column `rho` (rank correlation): Spearman's rho of the input with the target over trials
+    /// (for a difference, positive means a higher input makes `strategy` dearer relative to
+    /// `versus`).
     pub rho: Prob,
+    /// Column `top_minus_bottom_decile` (dollars): the target's mean over the trials with the input
+    /// at or above its P90 minus its mean over those at or below its P10 (0 when the two coincide).
     pub top_minus_bottom_decile: Money,
 }
 
@@ -808,19 +999,31 @@ fixed_format!(
 /// strategy (the percentages also where its figure is 0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareRecord {
+    /// Column `run` (text): the run directory's name.
     #[serde(with = "cell")]
     pub run: String,
+    /// Column `strategy` (text): the strategy's name (strategies are matched across runs by
+    /// name).
     #[serde(with = "cell")]
     pub strategy: String,
     /// The strategy's id within its run.
     pub strategy_id: String,
+    /// Column `mean` (dollars): the run's mean TCO for the strategy.
     pub mean: Money,
+    /// Column `p10` (dollars): the run's 10th percentile of TCO.
     pub p10: Money,
+    /// Column `p50` (dollars): the run's median TCO.
     pub p50: Money,
+    /// Column `p90` (dollars): the run's 90th percentile of TCO.
     pub p90: Money,
+    /// Column `mean_change` (dollars): change of `mean` against the same strategy in the first
+    /// run (empty when the first run lacks it).
     pub mean_change: Option<Money>,
+    /// Column `mean_change_pct` (percent): the same in percent of the first run's figure.
     pub mean_change_pct: Option<Percent>,
+    /// Column `p50_change` (dollars): change of `p50` against the first run.
     pub p50_change: Option<Money>,
+    /// Column `p50_change_pct` (percent): the same in percent of the first run's figure.
     pub p50_change_pct: Option<Percent>,
 }
 
@@ -846,20 +1049,42 @@ impl CsvFile for CompareRecord {
 /// and bias (see [`crate::stats::voi`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VoiRecord {
+    /// Column `input` (text): the input's key path, as in sensitivity.csv; rows largest `evppi`
+    /// first.
     pub input: String,
+    /// Column `evppi` (dollars): expected saving in mean TCO from choosing the strategy after
+    /// learning the input exactly (expected value of partial perfect information).
     pub evppi: Money,
+    /// Column `se` (dollars): its Monte Carlo standard error.
     pub se: Money,
+    /// Column `bias` (dollars): the estimator's upward bias (what it gives for the input shuffled);
+    /// `evppi - bias` is conservative.
     pub bias: Money,
+    /// Column `bins` (count): quantile bins of the input used by the estimator.
     pub bins: usize,
+    /// Column `choice_now` (text); of `choice_now`, `choice_now_id`: the strategy with the lowest
+    /// mean TCO without the information.
     #[serde(with = "cell")]
     pub choice_now: String,
+    /// Column `choice_now_id` (text); of `choice_now`, `choice_now_id`: the strategy with the
+    /// lowest mean TCO without the information.
     pub choice_now_id: String,
+    /// Column `choice_if_low` (text); of `choice_if_low`, `choice_if_low_id`: the strategy the
+    /// input's lowest bin calls for.
     #[serde(with = "cell")]
     pub choice_if_low: String,
+    /// Column `choice_if_low_id` (text); of `choice_if_low`, `choice_if_low_id`: the strategy the
+    /// input's lowest bin calls for.
     pub choice_if_low_id: String,
+    /// Column `choice_if_high` (text); of `choice_if_high`, `choice_if_high_id`: the strategy its
+    /// highest bin calls for.
     #[serde(with = "cell")]
     pub choice_if_high: String,
+    /// Column `choice_if_high_id` (text); of `choice_if_high`, `choice_if_high_id`: the strategy
+    /// its highest bin calls for.
     pub choice_if_high_id: String,
+    /// Column `share_changed` (fraction): share of trials whose bin calls for another strategy than
+    /// `choice_now`.
     pub share_changed: Prob,
 }
 
