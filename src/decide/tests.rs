@@ -615,3 +615,172 @@ fn comparison_lines() {
         "(S; 12,000 trials, 36 months, seed 7): lowest median C, $1."
     );
 }
+
+/// The verdict in brief (the terminal's and the headline's): issue 12's
+/// default scenario reconciled in one sentence ("usually X; Y has the lower
+/// median"), then the lighter tail, with the full verdict's figures.
+#[test]
+fn brief_reconciles_the_measures_in_one_sentence() {
+    let sm = [
+        summary("Freelance", 90e3, 606.1e3, 1.5e6, 652.0e3, 0.289),
+        summary(
+            "Freelance on retainer",
+            100e3,
+            575.7e3,
+            1.2e6,
+            619.1e3,
+            0.284,
+        ),
+    ];
+    let e = evidence(
+        &sm,
+        vec![(
+            1,
+            0,
+            diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
+        )],
+    );
+    let b = brief(&e);
+    assert_eq!(
+        b,
+        [
+            "Usually Freelance: cheaper than Freelance on retainer in 57.1% of trials, $6.3k less on average; \
+             Freelance on retainer has the lower median total, $575.7k against $606.1k over 36 months.",
+            // The same sentence as the full verdict's, word for word.
+            verdict(&e)[1].as_str(),
+        ]
+    );
+    assert!(b[1].contains("lighter tail"));
+}
+
+/// The median leader that wins more trials but loses on average says both.
+#[test]
+fn brief_of_a_winner_with_the_higher_mean() {
+    let sm = [
+        summary("A", 10e3, 100e3, 200e3, 130e3, 0.6),
+        summary("B", 10e3, 110e3, 190e3, 120e3, 0.4),
+    ];
+    let e = evidence(&sm, vec![(0, 1, diff(10e3, (8e3, 12e3), -5e3, 0.6, 0.0))]);
+    assert_eq!(
+        brief(&e)[0],
+        "Usually A: cheaper than B in 60.0% of trials, and has the lowest median total, $100.0k over 36 months; \
+         but B costs $10.0k less on average (95% interval $8.0k to $12.0k): A loses by more than it wins."
+    );
+}
+
+/// "Close" only from the paired analysis, and the interval is quoted.
+#[test]
+fn brief_calls_close_only_what_the_paired_analysis_calls_close() {
+    let sm = [
+        summary("A", 10e3, 100e3, 200e3, 120e3, 0.5),
+        summary("B", 10e3, 101e3, 200e3, 120e3, 0.5),
+    ];
+    let even = diff(-100.0, (-900.0, 700.0), 0.0, 0.51, 0.0);
+    assert_eq!(
+        brief(&evidence(&sm, vec![(0, 1, even)]))[0],
+        "A and B are close: A costs less in 51.0% of trials and B in 49.0%, and the 95% interval of the mean \
+         difference (-$900 to $700) includes zero; A has the lower median total, $100.0k against $101.0k over 36 months."
+    );
+    // An interval through zero with lopsided wins is not close, and says
+    // that its interval includes zero.
+    let lopsided = diff(-100.0, (-900.0, 700.0), -50.0, 0.7, 0.0);
+    let b = brief(&evidence(&sm, vec![(0, 1, lopsided)]));
+    assert!(!b[0].contains("close"), "{b:?}");
+    assert!(
+        b[0].starts_with(
+            "Usually A: cheaper than B in 70.0% of trials, $100 less on average (95% interval -$700 to $900, which includes zero)"
+        ),
+        "{b:?}"
+    );
+}
+
+/// At most three sentences: the tail and the cash leader come before the
+/// ties, which are said only when a P(cheapest) is mostly ties.
+#[test]
+fn brief_says_at_most_three_sentences_and_ties_when_they_matter() {
+    let mut sm = [
+        summary("Freelance", 20e3, 44.7e3, 100e3, 55.1e3, 0.579),
+        summary("Freelance, then hire", 20e3, 55.9e3, 133e3, 68.9e3, 0.355),
+        summary("Dedicated engineer", 100e3, 155e3, 227e3, 161e3, 0.066),
+    ];
+    sm[0].prob_strictly_cheapest = 0.28;
+    sm[0].prob_tied_cheapest = 0.598;
+    sm[1].prob_strictly_cheapest = 0.056;
+    sm[1].prob_tied_cheapest = 0.598;
+    let pairs = vec![
+        (
+            0,
+            1,
+            diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
+        ),
+        (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
+    ];
+    let b = brief(&evidence(&sm, pairs.clone()));
+    assert_eq!(
+        b,
+        [
+            "More often Freelance: cheaper than Freelance, then hire in 28.3% of trials (the same in 63.0%), \
+             $13.9k less on average; it has the lowest median total, $44.7k over 36 months, and the lowest mean, $55.1k.",
+            "Freelance is cheapest alone in 28.0% of trials and tied for cheapest in 59.8% (its P(cheapest), 57.9%, \
+             shares out the ties); Freelance, then hire is cheapest alone in 5.6% and tied for cheapest in 59.8% \
+             (its P(cheapest), 35.5%, shares out the ties).",
+        ]
+    );
+    // Ties that do not make up most of a P(cheapest) are left to the report.
+    sm[0].prob_strictly_cheapest = 0.5;
+    sm[0].prob_tied_cheapest = 0.158;
+    sm[1].prob_strictly_cheapest = 0.276;
+    sm[1].prob_tied_cheapest = 0.158;
+    assert_eq!(brief(&evidence(&sm, pairs.clone())).len(), 1);
+    // With a lighter tail for the loser and a cheaper cash leader, those
+    // come first and the ties are left out: three sentences at most.
+    sm[0].prob_strictly_cheapest = 0.28;
+    sm[1].prob_strictly_cheapest = 0.056;
+    sm[1].p90 = 90e3;
+    sm[0].cash.p50 = 40e3;
+    sm[2].cash.p50 = 30e3;
+    let b = brief(&evidence(&sm, pairs));
+    assert_eq!(b.len(), BRIEF_SENTENCES, "{b:?}");
+    assert!(b[1].contains("lighter tail"), "{b:?}");
+    assert!(b[2].starts_with("By cash alone"), "{b:?}");
+}
+
+/// Degenerate runs said plainly in brief too: the horizon, then every
+/// group of identical strategies in one sentence, then the comparison.
+#[test]
+fn brief_says_degenerate_runs_plainly() {
+    let sm = [
+        summary("F", 44e3, 98.4e3, 197e3, 112.5e3, 0.25),
+        summary("F2", 44e3, 98.4e3, 197e3, 112.5e3, 0.25),
+        summary("E", 62e3, 122e3, 216e3, 133e3, 0.25),
+        summary("E2", 62e3, 122e3, 216e3, 133e3, 0.25),
+    ];
+    let same = diff(0.0, (0.0, 0.0), 0.0, 0.0, 1.0);
+    let fe = diff(-20.8e3, (-21.4e3, -20.2e3), -22.4e3, 0.749, 0.0);
+    let mut e = evidence(
+        &sm,
+        vec![
+            (0, 1, same),
+            (2, 3, same),
+            (0, 2, fe),
+            (0, 3, fe),
+            (1, 2, fe),
+            (1, 3, fe),
+        ],
+    );
+    e.horizon = 3;
+    let b = brief(&e);
+    assert_eq!(b.len(), 3, "{b:?}");
+    assert!(b[0].starts_with("The 3-month horizon ends before the target launch"));
+    assert_eq!(
+        b[1],
+        "F and F2 cost the same in every trial, as do E and E2: over this horizon each group acts as one strategy."
+    );
+    assert!(
+        b[2].starts_with("Usually F: cheaper than E in 74.9% of trials"),
+        "{b:?}"
+    );
+    // Too few trials: the same two sentences as the full verdict.
+    e.trials = 2;
+    assert_eq!(brief(&e), verdict(&e));
+}

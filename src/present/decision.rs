@@ -35,10 +35,16 @@ pub fn evidence(data: &RunData) -> Evidence<'_> {
     }
 }
 
-/// The verdict's sentences (not escaped): the report's headline and what
-/// the terminal prints after its table.
+/// The verdict's sentences in full (not escaped): the report lists them
+/// under its headline.
 pub fn verdict(data: &RunData) -> Vec<String> {
     verdict::verdict(&evidence(data))
+}
+
+/// The verdict in brief (not escaped): the report's headline and what the
+/// terminal prints after its table.
+pub fn brief(data: &RunData) -> Vec<String> {
+    verdict::brief(&evidence(data))
 }
 
 /// A sentence in HTML: the program's words as they are, names escaped,

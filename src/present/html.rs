@@ -151,15 +151,22 @@ fn extra_sections(out: &mut String, extra: &[(String, String)]) {
     }
 }
 
-/// The verdict (not escaped), the report's headline: the same sentences
-/// the terminal prints after its table; see [`verdict::verdict`].
+/// The verdict in brief (not escaped), the report's headline: the same
+/// sentences the terminal prints after its table; see [`verdict::brief`].
 pub fn headline(data: &RunData) -> Vec<String> {
-    crate::present::decision::verdict(data)
+    crate::present::decision::brief(data)
 }
 
-/// The points after the headline (not escaped); see [`verdict::details`].
+/// The points after the headline (not escaped): the full verdict's
+/// sentences that the headline does not already say word for word, then
+/// [`verdict::details`].
 pub fn verdict(data: &RunData) -> Vec<String> {
-    verdict::details(&data.summary, data.trials)
+    let said = headline(data);
+    crate::present::decision::verdict(data)
+        .into_iter()
+        .filter(|s| !said.contains(s))
+        .chain(verdict::details(&data.summary, data.trials))
+        .collect()
 }
 
 /// Where the median cumulative costs cross for good, in order of month (not
