@@ -721,9 +721,9 @@ fn brief_says_at_most_three_sentences_and_ties_when_they_matter() {
         [
             "More often Freelance: cheaper than Freelance, then hire in 28.3% of trials (the same in 63.0%), \
              $13.9k less on average; it has the lowest median total, $44.7k over 36 months, and the lowest mean, $55.1k.",
-            "Freelance is cheapest alone in 28.0% of trials and tied for cheapest in 59.8% (its P(cheapest), 57.9%, \
-             shares out the ties); Freelance, then hire is cheapest alone in 5.6% and tied for cheapest in 59.8% \
-             (its P(cheapest), 35.5%, shares out the ties).",
+            "Freelance's P(cheapest) of 57.9% is mostly ties: cheapest alone in 28.0% of trials, tied for cheapest \
+             in 59.8%; Freelance, then hire's P(cheapest) of 35.5% is mostly ties: cheapest alone in 5.6%, tied for \
+             cheapest in 59.8%.",
         ]
     );
     // Ties that do not make up most of a P(cheapest) are left to the report.

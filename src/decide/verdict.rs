@@ -494,12 +494,12 @@ pub fn brief(e: &Evidence<'_>) -> Vec<String> {
         .map(|(k, i)| {
             let s = &sm[i];
             format!(
-                "{} is cheapest alone in {}{} and tied for cheapest in {} (its P(cheapest), {}, shares out the ties)",
+                "{}'s P(cheapest) of {} is mostly ties: cheapest alone in {}{}, tied for cheapest in {}",
                 s.strategy,
+                percent(s.prob_cheapest),
                 percent(s.prob_strictly_cheapest),
                 if k == 0 { " of trials" } else { "" },
-                percent(s.prob_tied_cheapest),
-                percent(s.prob_cheapest)
+                percent(s.prob_tied_cheapest)
             )
         })
         .collect();
