@@ -905,9 +905,7 @@ fn sensitivity_legend_says_in_words_which_strategy_a_higher_input_favours() {
     for run in runs() {
         let d = &run.data;
         let svg = Chart::Sensitivity(d).to_svg().unwrap();
-        let (a, b) = tcosim::stats::ranking::Ranking::of(&d.summary)
-            .leaders()
-            .unwrap();
+        let (a, b) = tcosim::present::decision::leaders(d).unwrap();
         let (first, second) = (&d.strategies[a], &d.strategies[b]);
         let esc = |s: &str| escape(s);
         assert!(
@@ -1028,4 +1026,65 @@ fn distribution_shades_the_trials_retired_for_lack_of_traction() {
         shaded > 0,
         "no shipped scenario retires a product: the test checks nothing"
     );
+}
+
+/// Every chart and section that speaks of "the leaders" speaks of the
+/// verdict's two strategies (`decide::verdict::contenders`): sensitivity.csv's
+/// difference, the sensitivity chart, "What would change the answer" and
+/// the cost-over-time bands. With a 3-month horizon Freelance and
+/// "Freelance, then hire" are the same strategy: the two lowest medians are
+/// those twins, while the verdict compares Freelance with another strategy,
+/// and so must everything else.
+#[test]
+fn the_leaders_are_the_verdicts_two_everywhere() {
+    let dir = out_dir("leaders-h3");
+    let h3 = run_into(
+        &repo("scenarios/default.toml"),
+        10_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir,
+    );
+    let (a, b) = tcosim::present::decision::leaders(&h3).unwrap();
+    assert_eq!(h3.strategies[a], "Freelance");
+    assert_ne!(h3.strategies[b], "Freelance, then hire", "its twin");
+    assert_ne!(
+        tcosim::stats::ranking::Ranking::of(&h3.summary).leaders(),
+        Some((a, b)),
+        "the case where the two lowest medians are not the verdict's two"
+    );
+    for d in runs().iter().map(|r| &r.data).chain([&h3]) {
+        let (a, b) = tcosim::present::decision::leaders(d).unwrap();
+        let (na, nb) = (&d.strategies[a], &d.strategies[b]);
+        // The verdict's main sentence compares these two.
+        let brief = tcosim::present::decision::brief(d).concat();
+        assert!(
+            brief.contains(na.as_str()) && brief.contains(nb.as_str()),
+            "{brief}"
+        );
+        // sensitivity.csv explains their difference.
+        let (target, _) = d.difference_drivers().unwrap();
+        assert_eq!(target, format!("{na} - {nb}"));
+        // The sensitivity chart names them in its legend.
+        let svg = Chart::Sensitivity(d).to_svg().unwrap();
+        for n in [na, nb] {
+            assert!(
+                svg.contains(&escape(&format!("higher input favours {n}"))),
+                "{n}"
+            );
+        }
+        // The report's "what would change" names them.
+        let change = tcosim::present::decision::what_would_change(d).unwrap();
+        assert!(
+            change.contains(&format!("<b>{}</b> and <b>{}</b>", escape(na), escape(nb))),
+            "{change}"
+        );
+        // Only they have bands in the cost over time.
+        let banded: Vec<usize> = drawn_series(d)
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.band.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(banded, [a.min(b), a.max(b)]);
+    }
 }

@@ -494,13 +494,11 @@ fn crossings_come_from_the_crossovers() {
     };
     assert_eq!(x, [pair(0, 1, 4), pair(0, 2, 1), pair(1, 2, 1)]);
     assert_eq!(later_crossings(&x), [pair(0, 1, 4)]);
-    // The leaders at the horizon are 0 and 1: their crossing is marked.
-    assert_eq!(
-        leaders_crossing(&x, &[10.0, 20.0, 30.0]),
-        Some(pair(0, 1, 4))
-    );
+    // The leaders are 0 and 1 (in either order): their crossing is marked.
+    assert_eq!(leaders_crossing(&x, (0, 1)), Some(pair(0, 1, 4)));
+    assert_eq!(leaders_crossing(&x, (1, 0)), Some(pair(0, 1, 4)));
     // Leaders 1 and 2 part at month 1: nothing to mark.
-    assert_eq!(leaders_crossing(&x, &[30.0, 10.0, 20.0]), None);
+    assert_eq!(leaders_crossing(&x, (1, 2)), None);
     let n = names(&["A", "B", "C"]);
     assert_eq!(
         crossing_sentences(&x, &n),

@@ -124,6 +124,39 @@ impl Evidence<'_> {
     }
 }
 
+impl From<&analysis::PairComparison> for PairDifference {
+    fn from(c: &analysis::PairComparison) -> Self {
+        PairDifference {
+            mean: c.mean,
+            ci_low: c.ci_low,
+            ci_high: c.ci_high,
+            p50: c.median,
+            prob_a_cheaper: c.p_a_cheaper,
+            prob_tie: c.p_tie,
+        }
+    }
+}
+
+/// The [`contenders`] of a run from its statistics in memory (as the run
+/// writes them): the pair whose difference sensitivity.csv explains, so
+/// that every section that speaks of the leaders speaks of the verdict's
+/// two.
+pub fn contenders_of(
+    summaries: &[Summary],
+    comparisons: &[analysis::PairComparison],
+) -> Option<(usize, usize)> {
+    contenders(&Evidence {
+        summaries,
+        pairs: comparisons
+            .iter()
+            .map(|c| (c.a, c.b, PairDifference::from(c)))
+            .collect(),
+        trials: summaries.first().map_or(0, |s| s.trials),
+        horizon: 0,
+        target_launch_month: None,
+    })
+}
+
 impl PairDifference {
     /// Share of trials in which B is cheaper: what is left of A cheaper and
     /// tied.

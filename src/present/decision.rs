@@ -10,14 +10,25 @@ use std::fmt::Write as _;
 
 use crate::decide::format::short_money;
 use crate::decide::verdict::{self, Evidence, Span};
-use crate::decide::{Ranking, widest_relative_half_width};
+use crate::decide::widest_relative_half_width;
 use crate::output::rundata::RunData;
 use crate::present::html::escape;
 
-/// The two strategies with the lowest median TCO (ties by scenario order):
-/// the pair whose difference sensitivity.csv explains.
+/// The leaders: the verdict's two strategies ([`verdict::contenders`]),
+/// the pair whose difference sensitivity.csv explains and of which every
+/// section and chart that speaks of "the leaders" speaks (what would change
+/// the answer, the sensitivity chart, the cost-over-time bands).
 pub fn leaders(data: &RunData) -> Option<(usize, usize)> {
-    Ranking::of(&data.summary).leaders()
+    verdict::contenders(&evidence(data))
+}
+
+/// sensitivity.csv's difference target and its rows (largest |rho|
+/// first), when the target is the difference of the [`leaders`], "A - B";
+/// `None` otherwise (a run written before the leaders were the verdict's).
+pub fn leaders_drivers(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
+    let (a, b) = leaders(data)?;
+    let (target, rows) = data.difference_drivers()?;
+    (target == format!("{} - {}", data.strategies[a], data.strategies[b])).then_some((target, rows))
 }
 
 /// What the verdict is decided from, as the run's files hold it.
@@ -93,7 +104,7 @@ pub fn how_sure(data: &RunData) -> Option<String> {
 /// the difference between the leaders, with the direction.
 pub fn what_would_change(data: &RunData) -> Option<String> {
     let (a, b) = leaders(data)?;
-    let (target, rows) = data.difference_drivers()?;
+    let (target, rows) = leaders_drivers(data)?;
     if data.trials < verdict::MIN_TRIALS {
         return Some(format!(
             "<p>With only {} trial{} the rank correlations of the inputs with the difference are noise: \
