@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use tcosim::model::CATEGORIES;
 use tcosim::output::rundata::RunData;
+use tcosim::present::changes::{self, RunFigures};
 use tcosim::present::charts::{
     self, Chart, breakdown_bars, cost_over_time_series, distribution_bins,
 };
@@ -506,9 +507,27 @@ fn comparison_charts_and_report() {
         let svg = std::fs::read_to_string(dir.join("charts").join(format!("{name}.svg"))).unwrap();
         assert_svg(&svg, name);
     }
-    let html =
-        render_compare_report(&runs, &[("More".to_string(), "<p>X</p>".to_string())]).unwrap();
+    // The report with the section `tcosim compare` adds: what changed.
+    let figures: Vec<RunFigures> = runs
+        .iter()
+        .map(|(label, d)| RunFigures::from_data(label, d))
+        .collect();
+    let changed = (
+        "What changed against before".to_string(),
+        changes::report_html(&figures),
+    );
+    let html = render_compare_report(&runs, std::slice::from_ref(&changed)).unwrap();
     assert_self_contained(&html);
+    // Every difference is said once, in one section: no second, stale list
+    // of inputs, and the medians' moves only in the change table.
+    assert_eq!(
+        html.matches("<h2>").count(),
+        3,
+        "Summary, Charts, What changed"
+    );
+    assert_eq!(html.matches("Run settings: ").count(), 1);
+    assert!(!html.contains("What differs between the runs"));
+    assert!(!html.contains("Medians from "));
     for chart in Chart::of_comparison(&runs) {
         assert!(html.contains(&chart.to_svg().unwrap()), "{}", chart.name());
     }
@@ -566,9 +585,17 @@ fn render_for_review() {
         ("default, seed 7".to_string(), default),
     ];
     charts::write_compare(&runs, &dir, true, true).unwrap();
+    let figures: Vec<RunFigures> = runs
+        .iter()
+        .map(|(label, d)| RunFigures::from_data(label, d))
+        .collect();
+    let changed = (
+        "What changed against default".to_string(),
+        changes::report_html(&figures),
+    );
     std::fs::write(
         dir.join("report.html"),
-        render_compare_report(&runs, &[]).unwrap(),
+        render_compare_report(&runs, &[changed]).unwrap(),
     )
     .unwrap();
     charts::write_compare(&all, &out.join("compare-all"), true, true).unwrap();

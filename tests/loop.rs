@@ -543,3 +543,75 @@ fn watch_reruns_on_save_shows_errors_in_place_and_stops_on_ctrl_c() {
     assert!(read(&t.path().join("stdout.txt")).contains("Stopped watching"));
     assert_eq!(read(&out.join("report.html")), good_report);
 }
+
+/// Issue 12: `compare` lists every difference of inputs and strategies
+/// (added, removed, changed) once, in the terminal and in the report, where
+/// no second, stale section lists the inputs alone.
+#[test]
+fn compare_lists_added_removed_and_changed_strategies_once() {
+    let t = tmp();
+    let base = scenario(120, false);
+    let before = run_scenario(t.path(), "before.toml", &base, "before", &[]);
+    let retainer = "[[strategies]]\nname = \"Freelance on retainer\"\nphases = [{ engagement = \"freelancer_on_retainer\" }]\n";
+    let hybrid = "  { engagement = \"freelancer\", until = \"traction\" },";
+    assert!(base.contains(retainer) && base.contains(hybrid));
+    let edited = scenario(140, true).replacen(retainer, "", 1).replacen(
+        hybrid,
+        "  { engagement = \"freelancer_on_retainer\", until = \"traction\" },",
+        1,
+    );
+    let after = run_scenario(t.path(), "after.toml", &edited, "after", &[]);
+    let out = t.path().join("cmp");
+    let a = tcosim()
+        .arg("compare")
+        .args([&before, &after])
+        .arg("--out")
+        .arg(&out)
+        .args(["--charts", "none"])
+        .assert()
+        .success();
+    let text = stdout_of(&a);
+    let report = fs::read_to_string(out.join("report.html")).expect("report.html");
+    let expected = [
+        ("changed", "engagements.freelancer.hourly_rate.median"),
+        ("removed", "strategies.\"Freelance on retainer\""),
+        (
+            "changed",
+            "strategies.\"Freelance, then hire\".phases[0].engagement",
+        ),
+        ("added", "strategies.Agency"),
+    ];
+    let listed: Vec<&str> = text
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
+        })
+        .collect();
+    assert_eq!(listed.len(), expected.len(), "{text}");
+    for (kind, key) in expected {
+        let line = format!("{kind:<8} {key}:");
+        assert_eq!(
+            listed.iter().filter(|l| l.starts_with(&line)).count(),
+            1,
+            "`{line}` once in\n{text}"
+        );
+        // In the report: one row, in the one table of differences.
+        let escaped = key.replace('"', "&quot;");
+        let row =
+            format!("<td class=\"text\">{kind}</td><td class=\"text\"><code>{escaped}</code></td>");
+        assert_eq!(
+            report.matches(&row).count(),
+            1,
+            "`{row}` once in the report"
+        );
+    }
+    assert_eq!(report.matches("<h3>Inputs and strategies: ").count(), 1);
+    assert!(
+        !report.contains("What differs between the runs"),
+        "a stale section"
+    );
+    assert!(!report.contains("Medians from "), "the moves twice");
+}

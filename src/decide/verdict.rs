@@ -801,29 +801,6 @@ pub fn compare_line(name: &str, trials: u64, horizon: u32, seed: u64, sm: &[Summ
     )
 }
 
-/// How each strategy's median moved from `base` to `run` (strategies
-/// matched by name, in `run`'s order); `None` when none is in both.
-pub fn median_moves(base: &[Summary], run: &[Summary]) -> Option<String> {
-    let moves: Vec<String> = run
-        .iter()
-        .filter_map(|s| {
-            let b = base.iter().find(|x| x.strategy == s.strategy)?;
-            let change = if b.p50 != 0.0 {
-                format!(" ({:+.1}%)", 100.0 * (s.p50 - b.p50) / b.p50)
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "{} {} → {}{change}",
-                s.strategy,
-                short_money(b.p50),
-                short_money(s.p50)
-            ))
-        })
-        .collect();
-    (!moves.is_empty()).then(|| moves.join("; "))
-}
-
 /// Two strategies compared trial by trial: A − B.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairDifference {
