@@ -1115,3 +1115,49 @@ fn the_leaders_are_the_verdicts_two_everywhere() {
         assert_eq!(banded, [a.min(b), a.max(b)]);
     }
 }
+
+/// Issue 12: compare charts legible with many lines. Curves that coincide
+/// (with a 3-month horizon Freelance and "Freelance, then hire" are the same
+/// strategy) are named in the legend instead of one hiding the other, in
+/// the run's S-curves and in a comparison; runs are told apart by dashes
+/// that all differ.
+#[test]
+fn coinciding_curves_are_said_and_runs_have_distinct_dashes() {
+    let dir = out_dir("coinciding");
+    let d = run_into(
+        &repo("scenarios/default.toml"),
+        2_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir.join("h3"),
+    );
+    let esc = |s: &str| escape(s);
+    let svg = Chart::Cdf(&d).to_svg().unwrap();
+    assert!(svg.contains("Drawn on top of each other:"), "cdf");
+    let group = svg
+        .lines()
+        .find(|l| l.contains(&esc("Freelance, then hire")) && l.contains(" = "))
+        .unwrap_or_else(|| panic!("no group naming the twins in the cdf"));
+    assert!(group.contains("Freelance ="), "{group}");
+    // The shipped default (36 months) has no two curves alike.
+    let default = runs().iter().find(|r| r.stem == "default").unwrap();
+    let svg = Chart::Cdf(&default.data).to_svg().unwrap();
+    assert!(!svg.contains("Drawn on top of each other"));
+    // Nine lines and more: three runs of the twins; each run's group named
+    // with its label.
+    let runs = vec![
+        ("a".to_string(), d.clone()),
+        ("b".to_string(), d.clone()),
+        ("c".to_string(), default.data.clone()),
+    ];
+    let svg = Chart::CompareCdf(&runs).to_svg().unwrap();
+    assert!(svg.contains("Drawn on top of each other:"));
+    assert!(
+        svg.lines()
+            .any(|l| l.contains(&esc("Freelance, then hire in a = b"))),
+        "the same curve in runs a and b is named"
+    );
+    let dashes = tcosim::present::charts::style::RUN_DASHES;
+    for (i, x) in dashes.iter().enumerate() {
+        assert!(!dashes[..i].contains(x), "run dash {i} repeats");
+    }
+}
