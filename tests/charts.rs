@@ -1113,6 +1113,13 @@ fn the_leaders_are_the_verdicts_two_everywhere() {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(banded, [a.min(b), a.max(b)]);
+        let svg = Chart::CostOverTime(d).to_svg().unwrap();
+        let (lo, hi) = (a.min(b), a.max(b));
+        let note = format!(
+            "bands: P10 to P90 of the verdict's two ({} and {})",
+            d.strategies[lo], d.strategies[hi]
+        );
+        assert!(svg.contains(&escape(&note)), "{note}");
     }
 }
 

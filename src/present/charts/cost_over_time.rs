@@ -157,7 +157,7 @@ fn note(data: &RunData, drawn: &[DrawnSeries]) -> String {
         .map(|(_, n)| n.as_str())
         .collect();
     let mut note = format!(
-        "Lines: median cumulative cost; bands: P10 to P90 of the two lowest medians ({}).",
+        "Lines: median cumulative cost; bands: P10 to P90 of the verdict's two ({}).",
         banded.join(" and ")
     );
     if drawn.iter().any(|d| d.horizon_marker.is_some()) {
