@@ -53,6 +53,31 @@ fn run_scenario(dir: &Path, name: &str, text: &str, out: &str, extra: &[&str]) -
     out
 }
 
+/// `tcosim compare BEFORE AFTER --out OUT --charts none`: its stdout.
+fn compare(before: &Path, after: &Path, out: &Path) -> String {
+    let a = tcosim()
+        .arg("compare")
+        .args([before, after])
+        .arg("--out")
+        .arg(out)
+        .args(["--charts", "none"])
+        .assert()
+        .success();
+    stdout_of(&a)
+}
+
+/// The lines of `compare`'s "What differs" that list a difference.
+fn difference_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
+        })
+        .collect()
+}
+
 /// A summary.csv by strategy: (strategy, mean, p50).
 fn summary(dir: &Path) -> Vec<(String, f64, f64)> {
     let csv = Csv::read(&dir.join("summary.csv"));
@@ -79,15 +104,7 @@ fn compare_lists_an_added_strategy_and_every_changed_input() {
     );
     let after = run_scenario(t.path(), "after.toml", &scenario(140, true), "after", &[]);
     let out = t.path().join("cmp");
-    let a = tcosim()
-        .arg("compare")
-        .args([&before, &after])
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
-    let text = stdout_of(&a);
+    let text = compare(&before, &after, &out);
     assert!(
         text.contains("added    strategies.Agency: { name = \"Agency\", phases = [{ engagement = \"freelancer\" }] }"),
         "{text}"
@@ -97,14 +114,7 @@ fn compare_lists_an_added_strategy_and_every_changed_input() {
         "{text}"
     );
     // Nothing else differs.
-    let listed = text
-        .lines()
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
-        })
-        .count();
+    let listed = difference_lines(&text).len();
     assert_eq!(listed, 2, "{text}");
     // The table: the added strategy's row says so; a strategy in both runs
     // gets its change in dollars and percent.
@@ -562,15 +572,7 @@ fn compare_lists_added_removed_and_changed_strategies_once() {
     );
     let after = run_scenario(t.path(), "after.toml", &edited, "after", &[]);
     let out = t.path().join("cmp");
-    let a = tcosim()
-        .arg("compare")
-        .args([&before, &after])
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
-    let text = stdout_of(&a);
+    let text = compare(&before, &after, &out);
     let report = fs::read_to_string(out.join("report.html")).expect("report.html");
     let expected = [
         ("changed", "engagements.freelancer.hourly_rate.median"),
@@ -581,15 +583,7 @@ fn compare_lists_added_removed_and_changed_strategies_once() {
         ),
         ("added", "strategies.Agency"),
     ];
-    let listed: Vec<&str> = text
-        .lines()
-        .map(str::trim_start)
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
-        })
-        .collect();
+    let listed = difference_lines(&text);
     assert_eq!(listed.len(), expected.len(), "{text}");
     for (kind, key) in expected {
         let line = format!("{kind:<8} {key}:");

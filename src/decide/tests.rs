@@ -97,13 +97,10 @@ fn evidence(sm: &[Summary], pairs: Vec<(usize, usize, PairDifference)>) -> Evide
     }
 }
 
-/// The findings of issue 12 on the default scenario: Freelance on retainer
-/// has the lowest median, but Freelance has the lower mean and wins most
-/// head-to-heads. The verdict leads with Freelance and says why the
-/// median points the other way.
-#[test]
-fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
-    let sm = [
+/// The default scenario as issue 12 found it: Freelance on retainer has the
+/// lowest median, Freelance the lower mean and most head-to-heads.
+fn issue12_default() -> [Summary; 2] {
+    [
         summary("Freelance", 90e3, 606.1e3, 1.5e6, 652.0e3, 0.289),
         summary(
             "Freelance on retainer",
@@ -113,16 +110,26 @@ fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
             619.1e3,
             0.284,
         ),
-    ];
-    // Retainer − Freelance: dearer on average ($6.3k), cheaper in 42.9%.
-    let e = evidence(
-        &sm,
-        vec![(
-            1,
-            0,
-            diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
-        )],
-    );
+    ]
+}
+
+/// Retainer − Freelance: dearer on average ($6.3k), cheaper in 42.9%.
+fn issue12_default_pairs() -> Vec<(usize, usize, PairDifference)> {
+    vec![(
+        1,
+        0,
+        diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
+    )]
+}
+
+/// The findings of issue 12 on the default scenario: Freelance on retainer
+/// has the lowest median, but Freelance has the lower mean and wins most
+/// head-to-heads. The verdict leads with Freelance and says why the
+/// median points the other way.
+#[test]
+fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
+    let sm = issue12_default();
+    let e = evidence(&sm, issue12_default_pairs());
     let v = verdict(&e);
     assert_eq!(
         v[0],
@@ -228,8 +235,9 @@ fn head_to_head_winner_with_the_higher_mean() {
 /// whenever traction never comes, so P(cheapest) is mostly a share of
 /// ties; the verdict says how much is won alone, and the ties appear in the
 /// head-to-head.
-#[test]
-fn ties_in_p_cheapest_are_split_and_said() {
+/// The proof of concept as issue 12 found it: Freelance and "Freelance,
+/// then hire" tie for cheapest in 59.8% of trials.
+fn poc_ties() -> [Summary; 3] {
     let mut sm = [
         summary("Freelance", 20e3, 44.7e3, 100e3, 55.1e3, 0.579),
         summary("Freelance, then hire", 20e3, 55.9e3, 133e3, 68.9e3, 0.355),
@@ -239,17 +247,24 @@ fn ties_in_p_cheapest_are_split_and_said() {
     sm[0].prob_tied_cheapest = 0.598;
     sm[1].prob_strictly_cheapest = 0.056;
     sm[1].prob_tied_cheapest = 0.598;
-    let e = evidence(
-        &sm,
-        vec![
-            (
-                0,
-                1,
-                diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
-            ),
-            (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
-        ],
-    );
+    sm
+}
+
+fn poc_ties_pairs() -> Vec<(usize, usize, PairDifference)> {
+    vec![
+        (
+            0,
+            1,
+            diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
+        ),
+        (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
+    ]
+}
+
+#[test]
+fn ties_in_p_cheapest_are_split_and_said() {
+    let sm = poc_ties();
+    let e = evidence(&sm, poc_ties_pairs());
     let v = verdict(&e);
     assert_eq!(
         v,
@@ -610,25 +625,8 @@ fn comparison_lines() {
 /// median"), then the lighter tail, with the full verdict's figures.
 #[test]
 fn brief_reconciles_the_measures_in_one_sentence() {
-    let sm = [
-        summary("Freelance", 90e3, 606.1e3, 1.5e6, 652.0e3, 0.289),
-        summary(
-            "Freelance on retainer",
-            100e3,
-            575.7e3,
-            1.2e6,
-            619.1e3,
-            0.284,
-        ),
-    ];
-    let e = evidence(
-        &sm,
-        vec![(
-            1,
-            0,
-            diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
-        )],
-    );
+    let sm = issue12_default();
+    let e = evidence(&sm, issue12_default_pairs());
     let b = brief(&e);
     assert_eq!(
         b,
@@ -687,23 +685,8 @@ fn brief_calls_close_only_what_the_paired_analysis_calls_close() {
 /// ties, which are said only when a P(cheapest) is mostly ties.
 #[test]
 fn brief_says_at_most_three_sentences_and_ties_when_they_matter() {
-    let mut sm = [
-        summary("Freelance", 20e3, 44.7e3, 100e3, 55.1e3, 0.579),
-        summary("Freelance, then hire", 20e3, 55.9e3, 133e3, 68.9e3, 0.355),
-        summary("Dedicated engineer", 100e3, 155e3, 227e3, 161e3, 0.066),
-    ];
-    sm[0].prob_strictly_cheapest = 0.28;
-    sm[0].prob_tied_cheapest = 0.598;
-    sm[1].prob_strictly_cheapest = 0.056;
-    sm[1].prob_tied_cheapest = 0.598;
-    let pairs = vec![
-        (
-            0,
-            1,
-            diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
-        ),
-        (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
-    ];
+    let mut sm = poc_ties();
+    let pairs = poc_ties_pairs();
     let b = brief(&evidence(&sm, pairs.clone()));
     assert_eq!(
         b,

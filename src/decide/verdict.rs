@@ -263,34 +263,25 @@ pub fn contenders(e: &Evidence<'_>) -> Option<(usize, usize)> {
 ///   median total;
 /// * ties: how P(cheapest) splits for strategies often tied for cheapest.
 pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
+    let Opening {
+        mut out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    } = match opening(e) {
+        Ok(o) => o,
+        Err(done) => return done,
+    };
     let sm = e.summaries;
-    let Some(a) = Ranking::of(sm).best() else {
-        return Vec::new();
-    };
-    if e.trials < MIN_TRIALS {
-        return too_few(e, a);
-    }
-    let mut out = degenerate(e);
-    let (b, d) = match compared(e, a) {
-        Ok(pair) => pair,
-        Err(sentence) => {
-            out.push(sentence);
-            return out;
-        }
-    };
     let twins = e.twins();
     let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
     let (sa, sb) = (&sm[a], &sm[b]);
     let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
     let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
     let lowest_mean = lowest_first(&means)[0];
-    // The strategy that wins more head-to-heads (A when even), and the
-    // difference winner − loser.
-    let (w, l, dw) = if pa >= pb {
-        (a, b, d)
-    } else {
-        (b, a, e.pair(b, a).unwrap_or(d))
-    };
     let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
     let (win, lose) = (dw.prob_a_cheaper, dw.prob_b_cheaper());
     out.push(if d.close() {
@@ -417,31 +408,24 @@ pub const BRIEF_SENTENCES: usize = 3;
 /// it is not the strategy the sentence leads with; the strategies whose
 /// P(cheapest) is mostly ties.
 pub fn brief(e: &Evidence<'_>) -> Vec<String> {
+    let Opening {
+        mut out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    } = match opening(e) {
+        Ok(o) => o,
+        Err(done) => return done,
+    };
     let sm = e.summaries;
-    let Some(a) = Ranking::of(sm).best() else {
-        return Vec::new();
-    };
-    if e.trials < MIN_TRIALS {
-        return too_few(e, a);
-    }
-    let mut out = degenerate(e);
-    let (b, d) = match compared(e, a) {
-        Ok(pair) => pair,
-        Err(sentence) => {
-            out.push(sentence);
-            return out;
-        }
-    };
     let twins = e.twins();
     let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
     let (sa, sb) = (&sm[a], &sm[b]);
     let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
     let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
-    let (w, l, dw) = if pa >= pb {
-        (a, b, d)
-    } else {
-        (b, a, e.pair(b, a).unwrap_or(d))
-    };
     let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
     let win = dw.prob_a_cheaper;
     let same = if percent(tie) == percent(0.0) {
@@ -547,6 +531,55 @@ pub fn brief(e: &Evidence<'_>) -> Vec<String> {
         out.push(extra);
     }
     out
+}
+
+/// Where [`verdict`] and [`brief`] both start: the sentences said before
+/// any comparison, the strategy with the lowest median `a`, its challenger
+/// `b` and their difference `d` (a − b), and the one of them that wins more
+/// head-to-heads `w` (`a` when even) against the other `l`, with `dw`
+/// (w − l).
+struct Opening {
+    out: Vec<String>,
+    a: usize,
+    b: usize,
+    d: PairDifference,
+    w: usize,
+    l: usize,
+    dw: PairDifference,
+}
+
+/// The [`Opening`] of a verdict, or the whole verdict when there is nothing
+/// to compare (no strategy, too few trials, one strategy, all the same, no
+/// comparison.csv).
+fn opening(e: &Evidence<'_>) -> Result<Opening, Vec<String>> {
+    let Some(a) = Ranking::of(e.summaries).best() else {
+        return Err(Vec::new());
+    };
+    if e.trials < MIN_TRIALS {
+        return Err(too_few(e, a));
+    }
+    let mut out = degenerate(e);
+    let (b, d) = match compared(e, a) {
+        Ok(pair) => pair,
+        Err(sentence) => {
+            out.push(sentence);
+            return Err(out);
+        }
+    };
+    let (w, l, dw) = if d.prob_a_cheaper >= d.prob_b_cheaper() {
+        (a, b, d)
+    } else {
+        (b, a, e.pair(b, a).unwrap_or(d))
+    };
+    Ok(Opening {
+        out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    })
 }
 
 /// The tail: when `l`, which wins fewer head-to-heads against `w` (`dw`
