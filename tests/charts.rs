@@ -1164,3 +1164,98 @@ fn coinciding_curves_are_said_and_runs_have_distinct_dashes() {
         assert!(!dashes[..i].contains(x), "run dash {i} repeats");
     }
 }
+
+/// A text's box in an SVG chart, estimated: half an em per character (the
+/// bundled DejaVu Sans is wider, so a box found overlapping overlaps), the
+/// height of the font, placed by its anchor and its `dy` as plotters
+/// writes them. Rotated texts (the y axis description) are left out.
+fn text_boxes(svg: &str) -> Vec<(f64, f64, f64, f64, String)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("transform").is_none())
+        .filter_map(|n| {
+            let body = n.text()?.trim().to_string();
+            let num = |a: &str| n.attribute(a)?.parse::<f64>().ok();
+            let (x, y, size) = (num("x")?, num("y")?, num("font-size")?);
+            let w = 0.5 * size * body.chars().count() as f64;
+            let x0 = match n.attribute("text-anchor") {
+                Some("middle") => x - w / 2.0,
+                Some("end") => x - w,
+                _ => x,
+            };
+            let top = match n.attribute("dy") {
+                Some("0.76em") => y,
+                Some("0.5ex") => y - size / 2.0,
+                Some("-0.5ex") => y - size,
+                _ => y - 0.8 * size,
+            };
+            (!body.is_empty()).then_some((x0, top, x0 + w, top + 0.9 * size, body))
+        })
+        .collect()
+}
+
+/// Pairs of texts whose boxes overlap by more than a pixel each way.
+fn overlapping_texts(svg: &str) -> Vec<(String, String)> {
+    let b = text_boxes(svg);
+    let mut out = Vec::new();
+    for (i, p) in b.iter().enumerate() {
+        for q in &b[i + 1..] {
+            if p.0 < q.2 - 1.0 && q.0 < p.2 - 1.0 && p.1 < q.3 - 1.0 && q.1 < p.3 - 1.0 {
+                out.push((p.4.clone(), q.4.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Issue 12: no annotation over another, in any chart of the shipped
+/// scenarios, of a run with coinciding curves, of a comparison of four
+/// runs and of a two-key sweep's heat map (the texts' estimated boxes never
+/// overlap); the check itself catches two texts at one place.
+#[test]
+fn no_text_is_drawn_over_another_in_any_chart() {
+    let two = "<svg xmlns=\"http://www.w3.org/2000/svg\">\
+               <text x=\"10\" y=\"10\" font-size=\"16\">first label</text>\
+               <text x=\"30\" y=\"12\" font-size=\"16\">second</text></svg>";
+    assert_eq!(
+        overlapping_texts(two).len(),
+        1,
+        "the check catches an overlap"
+    );
+    let dir = out_dir("overlaps");
+    let h3 = run_into(
+        &repo("scenarios/default.toml"),
+        2_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir.join("h3"),
+    );
+    let mut datas: Vec<&RunData> = runs().iter().map(|r| &r.data).collect();
+    datas.push(&h3);
+    let mut checked = 0;
+    for d in &datas {
+        for chart in Chart::of_run(d) {
+            let svg = chart.to_svg().unwrap();
+            let over = overlapping_texts(&svg);
+            assert!(over.is_empty(), "{} of {}: {over:?}", chart.name(), d.name);
+            checked += 1;
+        }
+    }
+    let compared: Vec<(String, RunData)> = runs()
+        .iter()
+        .map(|r| (r.stem.clone(), r.data.clone()))
+        .chain([("h3".to_string(), h3.clone())])
+        .collect();
+    for chart in Chart::of_comparison(&compared) {
+        let svg = chart.to_svg().unwrap();
+        let over = overlapping_texts(&svg);
+        assert!(over.is_empty(), "{}: {over:?}", chart.name());
+        checked += 1;
+    }
+    // A two-key sweep's heat map, each strategy winning somewhere.
+    let sweep = sweep_won_by_each(&runs()[0].data);
+    let svg = Chart::SweepHeatmap(&sweep).to_svg().unwrap();
+    let over = overlapping_texts(&svg);
+    assert!(over.is_empty(), "sweep heat map: {over:?}");
+    checked += 1;
+    assert_eq!(checked, 7 * datas.len() + 3);
+}
