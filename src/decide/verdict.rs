@@ -521,10 +521,16 @@ pub fn brief(e: &Evidence<'_>) -> Vec<String> {
         })
         .collect();
     let ties = (!mostly_tied.is_empty()).then(|| format!("{}.", mostly_tied.join("; ")));
-    for extra in [tail(sm, w, l, &dw), cash(sm, &twins, leader), ties]
-        .into_iter()
-        .flatten()
-    {
+    let cash = cash_leader(sm, &twins, leader).map(|c| {
+        format!(
+            "By cash alone (without lost value), {} pays least: median {} against {} for {}.",
+            sm[c].strategy,
+            short_money(sm[c].cash.p50),
+            short_money(sm[leader].cash.p50),
+            sm[leader].strategy
+        )
+    });
+    for extra in [tail(sm, w, l, &dw), cash, ties].into_iter().flatten() {
         if out.len() >= BRIEF_SENTENCES {
             break;
         }
@@ -588,27 +594,33 @@ fn tail(sm: &[Summary], w: usize, l: usize, dw: &PairDifference) -> Option<Strin
     let gap = sm[w].p90 - sm[l].p90;
     (gap > 0.0 && short_money(gap) != short_money(0.0)).then(|| {
         format!(
-            "{} {}but has the lighter tail: its P90 (exceeded in the costliest 10% of trials) is {} lower, {} against {}.",
+            "{} {}but has the lighter tail: its costliest 10% of trials start at {} (P90), {} below {}.",
             sm[l].strategy,
             if dw.p50 < 0.0 {
                 "costs more in a typical trial "
             } else {
                 ""
             },
-            short_money(gap),
             short_money(sm[l].p90),
+            short_money(gap),
             short_money(sm[w].p90)
         )
     })
 }
 
-/// Cash against total: when another strategy (not a twin of `leader`)
-/// pays less cash in its median trial than `leader`, the leader by total.
-fn cash(sm: &[Summary], twins: &[usize], leader: usize) -> Option<String> {
+/// The strategy with the lowest median cash when it is not `leader` (the
+/// leader by total) or a twin of it and pays less cash than it.
+fn cash_leader(sm: &[Summary], twins: &[usize], leader: usize) -> Option<usize> {
     let cash_medians: Vec<f64> = sm.iter().map(|s| s.cash.p50).collect();
     let c = lowest_first(&cash_medians)[0];
+    (twins[c] != twins[leader] && sm[c].cash.p50 < sm[leader].cash.p50).then_some(c)
+}
+
+/// Cash against total: when another strategy pays less cash in its median
+/// trial than `leader` ([`cash_leader`]), with the value each loses.
+fn cash(sm: &[Summary], twins: &[usize], leader: usize) -> Option<String> {
     let (sa, na) = (&sm[leader], sm[leader].strategy.as_str());
-    (twins[c] != twins[leader] && sm[c].cash.p50 < sa.cash.p50).then(|| {
+    cash_leader(sm, twins, leader).map(|c| {
         let (sc, nc) = (&sm[c], sm[c].strategy.as_str());
         format!(
             "By cash alone (what each strategy pays, without lost value), {nc} pays least: median {} against {} for {na}{}.",
