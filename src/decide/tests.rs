@@ -698,6 +698,14 @@ fn brief_says_at_most_three_sentences_and_ties_when_they_matter() {
              cheapest in 59.8%.",
         ]
     );
+    // A strategy mostly tied but neither compared nor most often cheapest
+    // is left to the report.
+    let mut third = sm.clone();
+    third[2].prob_strictly_cheapest = 0.01;
+    third[2].prob_tied_cheapest = 0.1;
+    third[0].prob_tied_cheapest = 0.0;
+    third[1].prob_tied_cheapest = 0.0;
+    assert_eq!(brief(&evidence(&third, pairs.clone())).len(), 1);
     // Ties that do not make up most of a P(cheapest) are left to the report.
     sm[0].prob_strictly_cheapest = 0.5;
     sm[0].prob_tied_cheapest = 0.158;

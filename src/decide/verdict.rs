@@ -406,7 +406,9 @@ pub const BRIEF_SENTENCES: usize = 3;
 /// median where it disagrees; "close" only when [`PairDifference::close`]);
 /// the lighter tail of the one that wins fewer trials; the cash leader when
 /// it is not the strategy the sentence leads with; the strategies whose
-/// P(cheapest) is mostly ties.
+/// P(cheapest) is mostly ties, among the two compared and the one most
+/// often cheapest (a tie elsewhere does not bear on the choice; the report
+/// lists every tie).
 pub fn brief(e: &Evidence<'_>) -> Vec<String> {
     let Opening {
         mut out,
@@ -499,12 +501,16 @@ pub fn brief(e: &Evidence<'_>) -> Vec<String> {
         format!("{lead}{average}{rest}.")
     });
     let leader = if d.close() { a } else { w };
-    // Ties matter where a strategy's P(cheapest) is mostly its share of
-    // tied trials: the table's figure would read as trials it wins alone.
+    // Ties matter where they bear on the choice: a strategy the verdict
+    // compares, or the one most often cheapest, whose P(cheapest) is mostly
+    // its share of tied trials (the table's figure would read as trials it
+    // wins alone).
+    let most_often = highest_first(&sm.iter().map(|s| s.prob_cheapest).collect::<Vec<_>>())[0];
     let mostly_tied: Vec<String> = (0..sm.len())
         .filter(|&i| {
             let s = &sm[i];
-            s.prob_tied_cheapest >= TIED_SHARE_SHOWN
+            (i == a || i == b || i == most_often)
+                && s.prob_tied_cheapest >= TIED_SHARE_SHOWN
                 && s.prob_strictly_cheapest < s.prob_cheapest / 2.0
         })
         .enumerate()
