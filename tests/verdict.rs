@@ -228,6 +228,37 @@ fn the_verdict_quotes_the_files_figures() {
             comparison.num(r, "prob_a_cheaper") >= comparison.num(r, "prob_b_cheaper"),
             "{stem}: {lead} leads but loses more trials to {other}"
         );
+        // The other sentences' figures are summary.csv's too: the lighter
+        // tail's P90s and the cash leader's median cash.
+        let column =
+            |s: &str, col: &str| summary.num(names.iter().position(|n| n == s).unwrap(), col);
+        let named_first = |sentence: &str| {
+            by_length
+                .iter()
+                .find(|n| sentence.starts_with(n.as_str()))
+                .cloned()
+        };
+        for sentence in &said[1..] {
+            if sentence.contains("lighter tail") {
+                let l = named_first(sentence).unwrap_or_else(|| panic!("{sentence}"));
+                assert!(
+                    sentence.contains(&short_money(column(&l, "p90"))),
+                    "{stem}: {sentence}"
+                );
+            }
+            if let Some(rest) = sentence.strip_prefix("By cash alone (without lost value), ") {
+                let c = named_first(rest).unwrap_or_else(|| panic!("{sentence}"));
+                let lowest = names
+                    .iter()
+                    .min_by(|a, b| column(a, "p50_cash").total_cmp(&column(b, "p50_cash")))
+                    .unwrap();
+                assert_eq!(&c, lowest, "{stem}: {sentence}");
+                assert!(
+                    sentence.contains(&format!("median {}", short_money(column(&c, "p50_cash")))),
+                    "{stem}: {sentence}"
+                );
+            }
+        }
         assert_eq!(said, report_verdict(&out), "{stem}");
     }
 }
