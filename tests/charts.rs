@@ -1102,6 +1102,16 @@ fn the_leaders_are_the_verdicts_two_everywhere() {
             change.contains(&format!("<b>{}</b> and <b>{}</b>", escape(na), escape(nb))),
             "{change}"
         );
+        // voi.csv's choice without information (the lowest mean) is one of
+        // them, so "What to learn first" starts from the verdict's pair.
+        for row in &d.voi {
+            assert!(
+                [a, b].contains(&row.choice_now),
+                "{}: choice_now {}",
+                row.input,
+                d.strategies[row.choice_now]
+            );
+        }
         // Only they have bands in the cost over time.
         let banded: Vec<usize> = drawn_series(d)
             .iter()
