@@ -53,7 +53,8 @@ fn sensitivity_finds_a_planted_driver() {
         ]
     );
     let sums = stats::summarize(&r.per_trial(), &r.agg);
-    let s = analysis::sensitivity(&r.totals, &r.inputs, &sums);
+    let pair = tcosim::stats::ranking::Ranking::of(&sums).leaders();
+    let s = analysis::sensitivity(&r.totals, &r.inputs, &sums, pair);
     let rho = |input: &str, target: &str| {
         s.rows
             .iter()

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use tcosim::model::CATEGORIES;
 use tcosim::output::rundata::RunData;
+use tcosim::present::changes::{self, RunFigures};
 use tcosim::present::charts::{
     self, Chart, breakdown_bars, cost_over_time_series, distribution_bins,
 };
@@ -64,6 +65,19 @@ fn runs() -> &'static [Run] {
             })
             .collect()
     })
+}
+
+/// The section `tcosim compare` adds to its report: what changed against
+/// the first run.
+fn changed_section(runs: &[(String, RunData)]) -> (String, String) {
+    let figures: Vec<RunFigures> = runs
+        .iter()
+        .map(|(label, d)| RunFigures::from_data(label, d))
+        .collect();
+    (
+        format!("What changed against {}", runs[0].0),
+        changes::report_html(&figures),
+    )
 }
 
 /// A fresh directory for a test's output.
@@ -506,9 +520,19 @@ fn comparison_charts_and_report() {
         let svg = std::fs::read_to_string(dir.join("charts").join(format!("{name}.svg"))).unwrap();
         assert_svg(&svg, name);
     }
-    let html =
-        render_compare_report(&runs, &[("More".to_string(), "<p>X</p>".to_string())]).unwrap();
+    // The report with the section `tcosim compare` adds: what changed.
+    let html = render_compare_report(&runs, &[changed_section(&runs)]).unwrap();
     assert_self_contained(&html);
+    // Every difference is said once, in one section: no second, stale list
+    // of inputs, and the medians' moves only in the change table.
+    assert_eq!(
+        html.matches("<h2>").count(),
+        3,
+        "Summary, Charts, What changed"
+    );
+    assert_eq!(html.matches("Run settings: ").count(), 1);
+    assert!(!html.contains("What differs between the runs"));
+    assert!(!html.contains("Medians from "));
     for chart in Chart::of_comparison(&runs) {
         assert!(html.contains(&chart.to_svg().unwrap()), "{}", chart.name());
     }
@@ -568,7 +592,7 @@ fn render_for_review() {
     charts::write_compare(&runs, &dir, true, true).unwrap();
     std::fs::write(
         dir.join("report.html"),
-        render_compare_report(&runs, &[]).unwrap(),
+        render_compare_report(&runs, &[changed_section(&runs)]).unwrap(),
     )
     .unwrap();
     charts::write_compare(&all, &out.join("compare-all"), true, true).unwrap();
@@ -908,9 +932,7 @@ fn sensitivity_legend_says_in_words_which_strategy_a_higher_input_favours() {
     for run in runs() {
         let d = &run.data;
         let svg = Chart::Sensitivity(d).to_svg().unwrap();
-        let (a, b) = tcosim::stats::ranking::Ranking::of(&d.summary)
-            .leaders()
-            .unwrap();
+        let (a, b) = tcosim::present::decision::leaders(d).unwrap();
         let (first, second) = (&d.strategies[a], &d.strategies[b]);
         let esc = |s: &str| escape(s);
         assert!(
@@ -1037,4 +1059,222 @@ fn distribution_shades_the_trials_retired_for_lack_of_traction() {
         shaded > 0,
         "no shipped scenario retires a product: the test checks nothing"
     );
+}
+
+/// Every chart and section that speaks of "the leaders" speaks of the
+/// verdict's two strategies (`decide::verdict::contenders`): sensitivity.csv's
+/// difference, the sensitivity chart, "What would change the answer" and
+/// the cost-over-time bands. With a 3-month horizon Freelance and
+/// "Freelance, then hire" are the same strategy: the two lowest medians are
+/// those twins, while the verdict compares Freelance with another strategy,
+/// and so must everything else.
+#[test]
+fn the_leaders_are_the_verdicts_two_everywhere() {
+    let dir = out_dir("leaders-h3");
+    let h3 = run_into(
+        &repo("scenarios/default.toml"),
+        10_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir,
+    );
+    let (a, b) = tcosim::present::decision::leaders(&h3).unwrap();
+    assert_eq!(h3.strategies[a], "Freelance");
+    assert_ne!(h3.strategies[b], "Freelance, then hire", "its twin");
+    assert_ne!(
+        tcosim::stats::ranking::Ranking::of(&h3.summary).leaders(),
+        Some((a, b)),
+        "the case where the two lowest medians are not the verdict's two"
+    );
+    for d in runs().iter().map(|r| &r.data).chain([&h3]) {
+        let (a, b) = tcosim::present::decision::leaders(d).unwrap();
+        let (na, nb) = (&d.strategies[a], &d.strategies[b]);
+        // The verdict's main sentence compares these two.
+        let brief = tcosim::present::decision::brief(d).concat();
+        assert!(
+            brief.contains(na.as_str()) && brief.contains(nb.as_str()),
+            "{brief}"
+        );
+        // sensitivity.csv explains their difference.
+        let (target, _) = d.difference_drivers().unwrap();
+        assert_eq!(target, format!("{na} - {nb}"));
+        // The sensitivity chart names them in its legend.
+        let svg = Chart::Sensitivity(d).to_svg().unwrap();
+        for n in [na, nb] {
+            assert!(
+                svg.contains(&escape(&format!("higher input favours {n}"))),
+                "{n}"
+            );
+        }
+        // The report's "what would change" names them.
+        let change = tcosim::present::decision::what_would_change(d).unwrap();
+        assert!(
+            change.contains(&format!("<b>{}</b> and <b>{}</b>", escape(na), escape(nb))),
+            "{change}"
+        );
+        // voi.csv's choice without information (the lowest mean) is one of
+        // them, so "What to learn first" starts from the verdict's pair.
+        for row in &d.voi {
+            assert!(
+                [a, b].contains(&row.choice_now),
+                "{}: choice_now {}",
+                row.input,
+                d.strategies[row.choice_now]
+            );
+        }
+        // Only they have bands in the cost over time.
+        let banded: Vec<usize> = drawn_series(d)
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.band.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(banded, [a.min(b), a.max(b)]);
+        let svg = Chart::CostOverTime(d).to_svg().unwrap();
+        let (lo, hi) = (a.min(b), a.max(b));
+        // (The apostrophe of "verdict's" is left out: SVG writers escape
+        // it in different ways.)
+        let note = format!("s two ({} and {})", d.strategies[lo], d.strategies[hi]);
+        assert!(svg.contains(&escape(&note)), "{note}");
+    }
+}
+
+/// Issue 12: compare charts legible with many lines. Curves that coincide
+/// (with a 3-month horizon Freelance and "Freelance, then hire" are the same
+/// strategy) are named in the legend instead of one hiding the other, in
+/// the run's S-curves and in a comparison; runs are told apart by dashes
+/// that all differ.
+#[test]
+fn coinciding_curves_are_said_and_runs_have_distinct_dashes() {
+    let dir = out_dir("coinciding");
+    let d = run_into(
+        &repo("scenarios/default.toml"),
+        2_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir.join("h3"),
+    );
+    let esc = |s: &str| escape(s);
+    let svg = Chart::Cdf(&d).to_svg().unwrap();
+    assert!(svg.contains("Drawn on top of each other:"), "cdf");
+    let group = svg
+        .lines()
+        .find(|l| l.contains(&esc("Freelance, then hire")) && l.contains(" = "))
+        .unwrap_or_else(|| panic!("no group naming the twins in the cdf"));
+    assert!(group.contains("Freelance ="), "{group}");
+    // The shipped default (36 months) has no two curves alike.
+    let default = runs().iter().find(|r| r.stem == "default").unwrap();
+    let svg = Chart::Cdf(&default.data).to_svg().unwrap();
+    assert!(!svg.contains("Drawn on top of each other"));
+    // Nine lines and more: three runs of the twins; each run's group named
+    // with its label.
+    let runs = vec![
+        ("a".to_string(), d.clone()),
+        ("b".to_string(), d.clone()),
+        ("c".to_string(), default.data.clone()),
+    ];
+    let svg = Chart::CompareCdf(&runs).to_svg().unwrap();
+    assert!(svg.contains("Drawn on top of each other:"));
+    assert!(
+        svg.lines()
+            .any(|l| l.contains(&esc("Freelance, then hire in a = b"))),
+        "the same curve in runs a and b is named"
+    );
+    let dashes = tcosim::present::charts::style::RUN_DASHES;
+    for (i, x) in dashes.iter().enumerate() {
+        assert!(!dashes[..i].contains(x), "run dash {i} repeats");
+    }
+}
+
+/// A text's box in an SVG chart, estimated: half an em per character (the
+/// bundled DejaVu Sans is wider, so a box found overlapping overlaps), the
+/// height of the font, placed by its anchor and its `dy` as plotters
+/// writes them. Rotated texts (the y axis description) are left out.
+fn text_boxes(svg: &str) -> Vec<(f64, f64, f64, f64, String)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("transform").is_none())
+        .filter_map(|n| {
+            let body = n.text()?.trim().to_string();
+            let num = |a: &str| n.attribute(a)?.parse::<f64>().ok();
+            let (x, y, size) = (num("x")?, num("y")?, num("font-size")?);
+            let w = 0.5 * size * body.chars().count() as f64;
+            let x0 = match n.attribute("text-anchor") {
+                Some("middle") => x - w / 2.0,
+                Some("end") => x - w,
+                _ => x,
+            };
+            let top = match n.attribute("dy") {
+                Some("0.76em") => y,
+                Some("0.5ex") => y - size / 2.0,
+                Some("-0.5ex") => y - size,
+                _ => y - 0.8 * size,
+            };
+            (!body.is_empty()).then_some((x0, top, x0 + w, top + 0.9 * size, body))
+        })
+        .collect()
+}
+
+/// Pairs of texts whose boxes overlap by more than a pixel each way.
+fn overlapping_texts(svg: &str) -> Vec<(String, String)> {
+    let b = text_boxes(svg);
+    let mut out = Vec::new();
+    for (i, p) in b.iter().enumerate() {
+        for q in &b[i + 1..] {
+            if p.0 < q.2 - 1.0 && q.0 < p.2 - 1.0 && p.1 < q.3 - 1.0 && q.1 < p.3 - 1.0 {
+                out.push((p.4.clone(), q.4.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Issue 12: no annotation over another, in any chart of the shipped
+/// scenarios, of a run with coinciding curves, of a comparison of four
+/// runs and of a two-key sweep's heat map (the texts' estimated boxes never
+/// overlap); the check itself catches two texts at one place.
+#[test]
+fn no_text_is_drawn_over_another_in_any_chart() {
+    let two = "<svg xmlns=\"http://www.w3.org/2000/svg\">\
+               <text x=\"10\" y=\"10\" font-size=\"16\">first label</text>\
+               <text x=\"30\" y=\"12\" font-size=\"16\">second</text></svg>";
+    assert_eq!(
+        overlapping_texts(two).len(),
+        1,
+        "the check catches an overlap"
+    );
+    let dir = out_dir("overlaps");
+    let h3 = run_into(
+        &repo("scenarios/default.toml"),
+        2_000,
+        &["--charts", "none", "--horizon", "3"],
+        &dir.join("h3"),
+    );
+    let mut datas: Vec<&RunData> = runs().iter().map(|r| &r.data).collect();
+    datas.push(&h3);
+    let mut checked = 0;
+    for d in &datas {
+        for chart in Chart::of_run(d) {
+            let svg = chart.to_svg().unwrap();
+            let over = overlapping_texts(&svg);
+            assert!(over.is_empty(), "{} of {}: {over:?}", chart.name(), d.name);
+            checked += 1;
+        }
+    }
+    let compared: Vec<(String, RunData)> = runs()
+        .iter()
+        .map(|r| (r.stem.clone(), r.data.clone()))
+        .chain([("h3".to_string(), h3.clone())])
+        .collect();
+    for chart in Chart::of_comparison(&compared) {
+        let svg = chart.to_svg().unwrap();
+        let over = overlapping_texts(&svg);
+        assert!(over.is_empty(), "{}: {over:?}", chart.name());
+        checked += 1;
+    }
+    // A two-key sweep's heat map, each strategy winning somewhere.
+    let sweep = sweep_won_by_each(&runs()[0].data);
+    let svg = Chart::SweepHeatmap(&sweep).to_svg().unwrap();
+    let over = overlapping_texts(&svg);
+    assert!(over.is_empty(), "sweep heat map: {over:?}");
+    checked += 1;
+    assert_eq!(checked, 7 * datas.len() + 3);
 }

@@ -53,6 +53,31 @@ fn run_scenario(dir: &Path, name: &str, text: &str, out: &str, extra: &[&str]) -
     out
 }
 
+/// `tcosim compare BEFORE AFTER --out OUT --charts none`: its stdout.
+fn compare(before: &Path, after: &Path, out: &Path) -> String {
+    let a = tcosim()
+        .arg("compare")
+        .args([before, after])
+        .arg("--out")
+        .arg(out)
+        .args(["--charts", "none"])
+        .assert()
+        .success();
+    stdout_of(&a)
+}
+
+/// The lines of `compare`'s "What differs" that list a difference.
+fn difference_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
+        })
+        .collect()
+}
+
 /// A summary.csv by strategy: (strategy, mean, p50).
 fn summary(dir: &Path) -> Vec<(String, f64, f64)> {
     let csv = Csv::read(&dir.join("summary.csv"));
@@ -79,15 +104,7 @@ fn compare_lists_an_added_strategy_and_every_changed_input() {
     );
     let after = run_scenario(t.path(), "after.toml", &scenario(140, true), "after", &[]);
     let out = t.path().join("cmp");
-    let a = tcosim()
-        .arg("compare")
-        .args([&before, &after])
-        .arg("--out")
-        .arg(&out)
-        .args(["--charts", "none"])
-        .assert()
-        .success();
-    let text = stdout_of(&a);
+    let text = compare(&before, &after, &out);
     assert!(
         text.contains("added    strategies.Agency: { name = \"Agency\", phases = [{ engagement = \"freelancer\" }] }"),
         "{text}"
@@ -97,14 +114,7 @@ fn compare_lists_an_added_strategy_and_every_changed_input() {
         "{text}"
     );
     // Nothing else differs.
-    let listed = text
-        .lines()
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|w| ["added", "removed", "changed"].contains(&w))
-        })
-        .count();
+    let listed = difference_lines(&text).len();
     assert_eq!(listed, 2, "{text}");
     // The table: the added strategy's row says so; a strategy in both runs
     // gets its change in dollars and percent.
@@ -543,4 +553,60 @@ fn watch_reruns_on_save_shows_errors_in_place_and_stops_on_ctrl_c() {
     assert_eq!(status.code(), Some(0), "{status:?}");
     assert!(read(&t.path().join("stderr.txt")).contains("Stopped watching"));
     assert_eq!(read(&out.join("report.html")), good_report);
+}
+
+/// Issue 12: `compare` lists every difference of inputs and strategies
+/// (added, removed, changed) once, in the terminal and in the report, where
+/// no second, stale section lists the inputs alone.
+#[test]
+fn compare_lists_added_removed_and_changed_strategies_once() {
+    let t = tmp();
+    let base = scenario(120, false);
+    let before = run_scenario(t.path(), "before.toml", &base, "before", &[]);
+    let retainer = "[[strategies]]\nname = \"Freelance on retainer\"\nphases = [{ engagement = \"freelancer_on_retainer\" }]\n";
+    let hybrid = "  { engagement = \"freelancer\", until = \"traction\" },";
+    assert!(base.contains(retainer) && base.contains(hybrid));
+    let edited = scenario(140, true).replacen(retainer, "", 1).replacen(
+        hybrid,
+        "  { engagement = \"freelancer_on_retainer\", until = \"traction\" },",
+        1,
+    );
+    let after = run_scenario(t.path(), "after.toml", &edited, "after", &[]);
+    let out = t.path().join("cmp");
+    let text = compare(&before, &after, &out);
+    let report = fs::read_to_string(out.join("report.html")).expect("report.html");
+    let expected = [
+        ("changed", "engagements.freelancer.hourly_rate.median"),
+        ("removed", "strategies.\"Freelance on retainer\""),
+        (
+            "changed",
+            "strategies.\"Freelance, then hire\".phases[0].engagement",
+        ),
+        ("added", "strategies.Agency"),
+    ];
+    let listed = difference_lines(&text);
+    assert_eq!(listed.len(), expected.len(), "{text}");
+    for (kind, key) in expected {
+        let line = format!("{kind:<8} {key}:");
+        assert_eq!(
+            listed.iter().filter(|l| l.starts_with(&line)).count(),
+            1,
+            "`{line}` once in\n{text}"
+        );
+        // In the report: one row, in the one table of differences.
+        let escaped = key.replace('"', "&quot;");
+        let row =
+            format!("<td class=\"text\">{kind}</td><td class=\"text\"><code>{escaped}</code></td>");
+        assert_eq!(
+            report.matches(&row).count(),
+            1,
+            "`{row}` once in the report"
+        );
+    }
+    assert_eq!(report.matches("<h3>Inputs and strategies: ").count(), 1);
+    assert!(
+        !report.contains("What differs between the runs"),
+        "a stale section"
+    );
+    assert!(!report.contains("Medians from "), "the moves twice");
 }

@@ -107,8 +107,29 @@ fn the_terminal_prints_the_reports_verdict_after_the_table_and_where_to_open_it(
         assert!(line.chars().count() <= 79, "too wide: {line}");
     }
     let said = terminal_verdict(&stdout);
-    assert!(!said.is_empty() && said.len() <= 6, "{said:?}");
+    assert!(!said.is_empty() && said.len() <= 3, "{said:?}");
     assert_eq!(said, report_verdict(&out), "the same sentences in both");
+    // The detail is in the report, under the headline: the full verdict's
+    // other sentences and the points after them.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let list = html
+        .split("<ul class=\"verdict\">")
+        .nth(1)
+        .expect("the verdict's points")
+        .split("</ul>\n<h2")
+        .next()
+        .unwrap();
+    assert!(list.contains("95% interval"), "{list}");
+    assert!(
+        list.contains("Cheapest in the same simulated world"),
+        "{list}"
+    );
+    for sentence in &said {
+        assert!(
+            !unescape(list).contains(sentence.as_str()),
+            "said twice: {sentence}"
+        );
+    }
 }
 
 #[test]
@@ -154,13 +175,18 @@ fn the_verdict_quotes_the_files_figures() {
                 })
                 .unwrap()
         };
+        assert!(said.len() <= 3, "{stem}: {said:?}");
+        // "Usually X: ..." and "More often X: ..." lead with X.
+        let unlead = |s: &str| {
+            s.strip_prefix("Usually ")
+                .or_else(|| s.strip_prefix("More often "))
+                .unwrap_or(s)
+                .to_string()
+        };
         let main = said
             .iter()
-            .find(|s| {
-                names
-                    .iter()
-                    .any(|n| s.starts_with(n.as_str()) || s.starts_with(&format!("Usually {n}:")))
-            })
+            .map(|s| unlead(s))
+            .find(|s| names.iter().any(|n| s.starts_with(n.as_str())))
             .unwrap_or_else(|| panic!("{stem}: no sentence names a strategy first: {said:?}"));
         // The strategy with the lowest median is named with its median.
         assert!(main.contains(&lowest), "{stem}: {main}");
@@ -173,9 +199,9 @@ fn the_verdict_quotes_the_files_figures() {
         by_length.sort_by_key(|n| std::cmp::Reverse(n.len()));
         let lead = by_length
             .iter()
-            .find(|n| main.starts_with(n.as_str()) || main.starts_with(&format!("Usually {n}:")))
+            .find(|n| main.starts_with(n.as_str()))
             .unwrap();
-        let after = main.trim_start_matches("Usually ")[lead.len()..].to_string();
+        let after = main[lead.len()..].to_string();
         let other = by_length
             .iter()
             .filter(|n| *n != lead)
@@ -185,6 +211,11 @@ fn the_verdict_quotes_the_files_figures() {
         let share = percent(comparison.num(r, "prob_a_cheaper"));
         assert!(main.contains(&share), "{stem}: {main} lacks {share}");
         let mean = comparison.num(r, "mean_a_minus_b");
+        // The saving on average is comparison.csv's mean difference.
+        if main.contains(" less on average") && !main.contains(" costs ") {
+            let saving = format!("{} less on average", short_money(-mean));
+            assert!(main.contains(&saving), "{stem}: {main} lacks {saving}");
+        }
         if main.contains(" and the lowest mean, ") {
             let m = summary.num(names.iter().position(|n| n == lead).unwrap(), "mean");
             assert!(main.contains(&short_money(m)), "{stem}: {main}");
@@ -198,6 +229,37 @@ fn the_verdict_quotes_the_files_figures() {
             comparison.num(r, "prob_a_cheaper") >= comparison.num(r, "prob_b_cheaper"),
             "{stem}: {lead} leads but loses more trials to {other}"
         );
+        // The other sentences' figures are summary.csv's too: the lighter
+        // tail's P90s and the cash leader's median cash.
+        let column =
+            |s: &str, col: &str| summary.num(names.iter().position(|n| n == s).unwrap(), col);
+        let named_first = |sentence: &str| {
+            by_length
+                .iter()
+                .find(|n| sentence.starts_with(n.as_str()))
+                .cloned()
+        };
+        for sentence in &said[1..] {
+            if sentence.contains("lighter tail") {
+                let l = named_first(sentence).unwrap_or_else(|| panic!("{sentence}"));
+                assert!(
+                    sentence.contains(&short_money(column(&l, "p90"))),
+                    "{stem}: {sentence}"
+                );
+            }
+            if let Some(rest) = sentence.strip_prefix("By cash alone (without lost value), ") {
+                let c = named_first(rest).unwrap_or_else(|| panic!("{sentence}"));
+                let lowest = names
+                    .iter()
+                    .min_by(|a, b| column(a, "p50_cash").total_cmp(&column(b, "p50_cash")))
+                    .unwrap();
+                assert_eq!(&c, lowest, "{stem}: {sentence}");
+                assert!(
+                    sentence.contains(&format!("median {}", short_money(column(&c, "p50_cash")))),
+                    "{stem}: {sentence}"
+                );
+            }
+        }
         assert_eq!(said, report_verdict(&out), "{stem}");
     }
 }

@@ -166,6 +166,7 @@ fn verdict(data: &RunData) -> Value {
         })
     });
     json!({
+        "brief": decision::brief(data),
         "sentences": decision::verdict(data),
         "facts": {
             "trials": data.trials,

@@ -72,16 +72,14 @@ pub fn median_crossings(crossovers: &[Crossover]) -> Vec<Crossing> {
     out
 }
 
-/// The crossing of the two strategies ranked first by `medians` (the chart
-/// passes the median cumulative costs at the horizon), if they part for
-/// good after the first month.
-pub fn leaders_crossing(crossings: &[Crossing], medians: &[f64]) -> Option<Crossing> {
-    let order = lowest_first(medians);
-    let (a, b) = (*order.first()?, *order.get(1)?);
-    crossings
-        .iter()
-        .copied()
-        .find(|c| c.lower == a && c.higher == b && c.from_month > 1)
+/// The crossing of the two strategies of `pair` (the chart passes the
+/// verdict's two), whichever ends lower, if they part for good after the
+/// first month.
+pub fn leaders_crossing(crossings: &[Crossing], pair: (usize, usize)) -> Option<Crossing> {
+    let (a, b) = pair;
+    crossings.iter().copied().find(|c| {
+        ((c.lower, c.higher) == (a, b) || (c.lower, c.higher) == (b, a)) && c.from_month > 1
+    })
 }
 
 /// The crossings a reader is told about: those after the first month, in

@@ -97,13 +97,10 @@ fn evidence(sm: &[Summary], pairs: Vec<(usize, usize, PairDifference)>) -> Evide
     }
 }
 
-/// The findings of issue 12 on the default scenario: Freelance on retainer
-/// has the lowest median, but Freelance has the lower mean and wins most
-/// head-to-heads. The verdict leads with Freelance and says why the
-/// median points the other way.
-#[test]
-fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
-    let sm = [
+/// The default scenario as issue 12 found it: Freelance on retainer has the
+/// lowest median, Freelance the lower mean and most head-to-heads.
+fn issue12_default() -> [Summary; 2] {
+    [
         summary("Freelance", 90e3, 606.1e3, 1.5e6, 652.0e3, 0.289),
         summary(
             "Freelance on retainer",
@@ -113,16 +110,26 @@ fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
             619.1e3,
             0.284,
         ),
-    ];
-    // Retainer − Freelance: dearer on average ($6.3k), cheaper in 42.9%.
-    let e = evidence(
-        &sm,
-        vec![(
-            1,
-            0,
-            diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
-        )],
-    );
+    ]
+}
+
+/// Retainer − Freelance: dearer on average ($6.3k), cheaper in 42.9%.
+fn issue12_default_pairs() -> Vec<(usize, usize, PairDifference)> {
+    vec![(
+        1,
+        0,
+        diff(6_300.0, (2_000.0, 10_600.0), 6_300.0, 0.429, 0.0),
+    )]
+}
+
+/// The findings of issue 12 on the default scenario: Freelance on retainer
+/// has the lowest median, but Freelance has the lower mean and wins most
+/// head-to-heads. The verdict leads with Freelance and says why the
+/// median points the other way.
+#[test]
+fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
+    let sm = issue12_default();
+    let e = evidence(&sm, issue12_default_pairs());
     let v = verdict(&e);
     assert_eq!(
         v[0],
@@ -134,8 +141,8 @@ fn leader_by_median_differs_from_leader_by_mean_and_head_to_head() {
     // The retainer usually costs more but has the lighter tail.
     assert_eq!(
         v[1],
-        "Freelance on retainer costs more in a typical trial but has the lighter tail: its P90 \
-         (exceeded in the costliest 10% of trials) is $300.0k lower, $1.20M against $1.50M."
+        "Freelance on retainer costs more in a typical trial but has the lighter tail: its costliest 10% \
+         of trials start at $1.20M (P90), $300.0k below $1.50M."
     );
     assert_eq!(v.len(), 2, "{v:?}");
     assert!(!v.iter().any(|s| s.contains("close")));
@@ -228,8 +235,9 @@ fn head_to_head_winner_with_the_higher_mean() {
 /// whenever traction never comes, so P(cheapest) is mostly a share of
 /// ties; the verdict says how much is won alone, and the ties appear in the
 /// head-to-head.
-#[test]
-fn ties_in_p_cheapest_are_split_and_said() {
+/// The proof of concept as issue 12 found it: Freelance and "Freelance,
+/// then hire" tie for cheapest in 59.8% of trials.
+fn poc_ties() -> [Summary; 3] {
     let mut sm = [
         summary("Freelance", 20e3, 44.7e3, 100e3, 55.1e3, 0.579),
         summary("Freelance, then hire", 20e3, 55.9e3, 133e3, 68.9e3, 0.355),
@@ -239,17 +247,24 @@ fn ties_in_p_cheapest_are_split_and_said() {
     sm[0].prob_tied_cheapest = 0.598;
     sm[1].prob_strictly_cheapest = 0.056;
     sm[1].prob_tied_cheapest = 0.598;
-    let e = evidence(
-        &sm,
-        vec![
-            (
-                0,
-                1,
-                diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
-            ),
-            (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
-        ],
-    );
+    sm
+}
+
+fn poc_ties_pairs() -> Vec<(usize, usize, PairDifference)> {
+    vec![
+        (
+            0,
+            1,
+            diff(-13_900.0, (-14_400.0, -13_300.0), 0.0, 0.283, 0.63),
+        ),
+        (0, 2, diff(-106e3, (-107e3, -105e3), -103e3, 0.986, 0.0)),
+    ]
+}
+
+#[test]
+fn ties_in_p_cheapest_are_split_and_said() {
+    let sm = poc_ties();
+    let e = evidence(&sm, poc_ties_pairs());
     let v = verdict(&e);
     assert_eq!(
         v,
@@ -494,13 +509,11 @@ fn crossings_come_from_the_crossovers() {
     };
     assert_eq!(x, [pair(0, 1, 4), pair(0, 2, 1), pair(1, 2, 1)]);
     assert_eq!(later_crossings(&x), [pair(0, 1, 4)]);
-    // The leaders at the horizon are 0 and 1: their crossing is marked.
-    assert_eq!(
-        leaders_crossing(&x, &[10.0, 20.0, 30.0]),
-        Some(pair(0, 1, 4))
-    );
+    // The leaders are 0 and 1 (in either order): their crossing is marked.
+    assert_eq!(leaders_crossing(&x, (0, 1)), Some(pair(0, 1, 4)));
+    assert_eq!(leaders_crossing(&x, (1, 0)), Some(pair(0, 1, 4)));
     // Leaders 1 and 2 part at month 1: nothing to mark.
-    assert_eq!(leaders_crossing(&x, &[30.0, 10.0, 20.0]), None);
+    assert_eq!(leaders_crossing(&x, (1, 2)), None);
     let n = names(&["A", "B", "C"]);
     assert_eq!(
         crossing_sentences(&x, &n),
@@ -596,22 +609,162 @@ fn states_where_the_best_strategy_flips() {
 
 #[test]
 fn comparison_lines() {
-    let base = [
-        summary("A", 0.0, 100_000.0, 0.0, 0.0, 0.5),
-        summary("B", 0.0, 0.0, 0.0, 0.0, 0.5),
-    ];
     let run = [
         summary("B", 0.0, 50.0, 0.0, 0.0, 0.5),
         summary("A", 0.0, 110_000.0, 0.0, 0.0, 0.5),
         summary("C", 0.0, 1.0, 0.0, 0.0, 0.0),
     ];
     assert_eq!(
-        median_moves(&base, &run).unwrap(),
-        "B $0 → $50; A $100.0k → $110.0k (+10.0%)"
-    );
-    assert_eq!(median_moves(&base, &run[2..]), None);
-    assert_eq!(
         compare_line("S", 12_000, 36, 7, &run),
         "(S; 12,000 trials, 36 months, seed 7): lowest median C, $1."
     );
+}
+
+/// The verdict in brief (the terminal's and the headline's): issue 12's
+/// default scenario reconciled in one sentence ("usually X; Y has the lower
+/// median"), then the lighter tail, with the full verdict's figures.
+#[test]
+fn brief_reconciles_the_measures_in_one_sentence() {
+    let sm = issue12_default();
+    let e = evidence(&sm, issue12_default_pairs());
+    let b = brief(&e);
+    assert_eq!(
+        b,
+        [
+            "Usually Freelance: cheaper than Freelance on retainer in 57.1% of trials, $6.3k less on average; \
+             Freelance on retainer has the lower median total, $575.7k against $606.1k over 36 months.",
+            // The same sentence as the full verdict's, word for word.
+            verdict(&e)[1].as_str(),
+        ]
+    );
+    assert!(b[1].contains("lighter tail"));
+}
+
+/// The median leader that wins more trials but loses on average says both.
+#[test]
+fn brief_of_a_winner_with_the_higher_mean() {
+    let sm = [
+        summary("A", 10e3, 100e3, 200e3, 130e3, 0.6),
+        summary("B", 10e3, 110e3, 190e3, 120e3, 0.4),
+    ];
+    let e = evidence(&sm, vec![(0, 1, diff(10e3, (8e3, 12e3), -5e3, 0.6, 0.0))]);
+    assert_eq!(
+        brief(&e)[0],
+        "Usually A: cheaper than B in 60.0% of trials, and has the lowest median total, $100.0k over 36 months; \
+         but B costs $10.0k less on average (95% interval $8.0k to $12.0k): A loses by more than it wins."
+    );
+}
+
+/// "Close" only from the paired analysis, and the interval is quoted.
+#[test]
+fn brief_calls_close_only_what_the_paired_analysis_calls_close() {
+    let sm = [
+        summary("A", 10e3, 100e3, 200e3, 120e3, 0.5),
+        summary("B", 10e3, 101e3, 200e3, 120e3, 0.5),
+    ];
+    let even = diff(-100.0, (-900.0, 700.0), 0.0, 0.51, 0.0);
+    assert_eq!(
+        brief(&evidence(&sm, vec![(0, 1, even)]))[0],
+        "A and B are close: A costs less in 51.0% of trials and B in 49.0%, and the 95% interval of the mean \
+         difference (-$900 to $700) includes zero; A has the lower median total, $100.0k against $101.0k over 36 months."
+    );
+    // An interval through zero with lopsided wins is not close, and says
+    // that its interval includes zero.
+    let lopsided = diff(-100.0, (-900.0, 700.0), -50.0, 0.7, 0.0);
+    let b = brief(&evidence(&sm, vec![(0, 1, lopsided)]));
+    assert!(!b[0].contains("close"), "{b:?}");
+    assert!(
+        b[0].starts_with(
+            "Usually A: cheaper than B in 70.0% of trials, $100 less on average (95% interval -$700 to $900, which includes zero)"
+        ),
+        "{b:?}"
+    );
+}
+
+/// At most three sentences: the tail and the cash leader come before the
+/// ties, which are said only when a P(cheapest) is mostly ties.
+#[test]
+fn brief_says_at_most_three_sentences_and_ties_when_they_matter() {
+    let mut sm = poc_ties();
+    let pairs = poc_ties_pairs();
+    let b = brief(&evidence(&sm, pairs.clone()));
+    assert_eq!(
+        b,
+        [
+            "More often Freelance: cheaper than Freelance, then hire in 28.3% of trials (the same in 63.0%), \
+             $13.9k less on average; it has the lowest median total, $44.7k over 36 months, and the lowest mean, $55.1k.",
+            "Freelance's P(cheapest) of 57.9% is mostly ties: cheapest alone in 28.0% of trials, tied for cheapest \
+             in 59.8%; Freelance, then hire's P(cheapest) of 35.5% is mostly ties: cheapest alone in 5.6%, tied for \
+             cheapest in 59.8%.",
+        ]
+    );
+    // A strategy mostly tied but neither compared nor most often cheapest
+    // is left to the report.
+    let mut third = sm.clone();
+    third[2].prob_strictly_cheapest = 0.01;
+    third[2].prob_tied_cheapest = 0.1;
+    third[0].prob_tied_cheapest = 0.0;
+    third[1].prob_tied_cheapest = 0.0;
+    assert_eq!(brief(&evidence(&third, pairs.clone())).len(), 1);
+    // Ties that do not make up most of a P(cheapest) are left to the report.
+    sm[0].prob_strictly_cheapest = 0.5;
+    sm[0].prob_tied_cheapest = 0.158;
+    sm[1].prob_strictly_cheapest = 0.276;
+    sm[1].prob_tied_cheapest = 0.158;
+    assert_eq!(brief(&evidence(&sm, pairs.clone())).len(), 1);
+    // With a lighter tail for the loser and a cheaper cash leader, those
+    // come first and the ties are left out: three sentences at most.
+    sm[0].prob_strictly_cheapest = 0.28;
+    sm[1].prob_strictly_cheapest = 0.056;
+    sm[1].p90 = 90e3;
+    sm[0].cash.p50 = 40e3;
+    sm[1].cash.p50 = 45e3;
+    sm[2].cash.p50 = 30e3;
+    let b = brief(&evidence(&sm, pairs));
+    assert_eq!(b.len(), BRIEF_SENTENCES, "{b:?}");
+    assert!(b[1].contains("lighter tail"), "{b:?}");
+    assert_eq!(
+        b[2],
+        "By cash alone (without lost value), Dedicated engineer pays least: median $30.0k against $40.0k for Freelance."
+    );
+}
+
+/// Degenerate runs said plainly in brief too: the horizon, then every
+/// group of identical strategies in one sentence, then the comparison.
+#[test]
+fn brief_says_degenerate_runs_plainly() {
+    let sm = [
+        summary("F", 44e3, 98.4e3, 197e3, 112.5e3, 0.25),
+        summary("F2", 44e3, 98.4e3, 197e3, 112.5e3, 0.25),
+        summary("E", 62e3, 122e3, 216e3, 133e3, 0.25),
+        summary("E2", 62e3, 122e3, 216e3, 133e3, 0.25),
+    ];
+    let same = diff(0.0, (0.0, 0.0), 0.0, 0.0, 1.0);
+    let fe = diff(-20.8e3, (-21.4e3, -20.2e3), -22.4e3, 0.749, 0.0);
+    let mut e = evidence(
+        &sm,
+        vec![
+            (0, 1, same),
+            (2, 3, same),
+            (0, 2, fe),
+            (0, 3, fe),
+            (1, 2, fe),
+            (1, 3, fe),
+        ],
+    );
+    e.horizon = 3;
+    let b = brief(&e);
+    assert_eq!(b.len(), 3, "{b:?}");
+    assert!(b[0].starts_with("The 3-month horizon ends before the target launch"));
+    assert_eq!(
+        b[1],
+        "F and F2 cost the same in every trial, as do E and E2: over this horizon each group acts as one strategy."
+    );
+    assert!(
+        b[2].starts_with("Usually F: cheaper than E in 74.9% of trials"),
+        "{b:?}"
+    );
+    // Too few trials: the same two sentences as the full verdict.
+    e.trials = 2;
+    assert_eq!(brief(&e), verdict(&e));
 }

@@ -124,6 +124,39 @@ impl Evidence<'_> {
     }
 }
 
+impl From<&analysis::PairComparison> for PairDifference {
+    fn from(c: &analysis::PairComparison) -> Self {
+        PairDifference {
+            mean: c.mean,
+            ci_low: c.ci_low,
+            ci_high: c.ci_high,
+            p50: c.median,
+            prob_a_cheaper: c.p_a_cheaper,
+            prob_tie: c.p_tie,
+        }
+    }
+}
+
+/// The [`contenders`] of a run from its statistics in memory (as the run
+/// writes them): the pair whose difference sensitivity.csv explains, so
+/// that every section that speaks of the leaders speaks of the verdict's
+/// two.
+pub fn contenders_of(
+    summaries: &[Summary],
+    comparisons: &[analysis::PairComparison],
+) -> Option<(usize, usize)> {
+    contenders(&Evidence {
+        summaries,
+        pairs: comparisons
+            .iter()
+            .map(|c| (c.a, c.b, PairDifference::from(c)))
+            .collect(),
+        trials: summaries.first().map_or(0, |s| s.trials),
+        horizon: 0,
+        target_launch_month: None,
+    })
+}
+
 impl PairDifference {
     /// Share of trials in which B is cheaper: what is left of A cheaper and
     /// tied.
@@ -230,110 +263,25 @@ pub fn contenders(e: &Evidence<'_>) -> Option<(usize, usize)> {
 ///   median total;
 /// * ties: how P(cheapest) splits for strategies often tied for cheapest.
 pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
+    let Opening {
+        mut out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    } = match opening(e) {
+        Ok(o) => o,
+        Err(done) => return done,
+    };
     let sm = e.summaries;
-    let mut out = Vec::new();
-    let Some(a) = Ranking::of(sm).best() else {
-        return out;
-    };
-    let medians: Vec<f64> = sm.iter().map(|s| s.p50).collect();
-    let at_lowest: Vec<&str> = (0..sm.len())
-        .filter(|&i| medians[i] == medians[a])
-        .map(|i| sm[i].strategy.as_str())
-        .collect();
-    if e.trials < MIN_TRIALS {
-        out.push(if e.trials <= 1 {
-            format!(
-                "One trial is a single simulated outcome, not a distribution: no spread, share or interval can be estimated from it, \
-                 and it ranks nothing (this verdict needs at least {MIN_TRIALS} trials; run with --trials 10000)."
-            )
-        } else {
-            format!(
-                "Only {} trials: too few to rank the strategies or to trust the spreads, shares and 95% intervals estimated from them \
-                 (this verdict needs at least {MIN_TRIALS}; run with --trials 10000).",
-                e.trials
-            )
-        });
-        let who = if e.trials <= 1 {
-            "In that trial"
-        } else {
-            "In these trials"
-        };
-        out.push(if at_lowest.len() > 1 {
-            format!(
-                "{who}, {} tie for the lowest {}total, {}.",
-                and_list(&at_lowest),
-                if e.trials <= 1 { "" } else { "median " },
-                short_money(medians[a])
-            )
-        } else {
-            format!(
-                "{who}, {} has the lowest {}total, {}.",
-                sm[a].strategy,
-                if e.trials <= 1 { "" } else { "median " },
-                short_money(medians[a])
-            )
-        });
-        return out;
-    }
-    if let Some(t) = e.target_launch_month.filter(|t| *t >= f64::from(e.horizon)) {
-        out.push(format!(
-            "The {}-month horizon ends before the target launch (month {}, counted from 0): these totals are the cost of building, \
-             not of running the product; set simulation.horizon_months past the launch to compare the strategies.",
-            e.horizon,
-            super::format::swept_value(t)
-        ));
-    }
     let twins = e.twins();
-    for first in 0..sm.len() {
-        let group: Vec<&str> = (0..sm.len())
-            .filter(|&i| twins[i] == first)
-            .map(|i| sm[i].strategy.as_str())
-            .collect();
-        if group.len() > 1 {
-            out.push(format!(
-                "{} cost the same in every trial: over this horizon they act as one strategy.",
-                and_list(&group)
-            ));
-        }
-    }
     let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
-    let Some((_, b)) = contenders(e) else {
-        out.push(if sm.len() == 1 {
-            format!(
-                "{} has a median total cost of {} over {} months.",
-                sm[a].strategy,
-                short_money(sm[a].p50),
-                e.horizon
-            )
-        } else {
-            format!(
-                "Every strategy costs the same in every trial: a median total of {} over {} months.",
-                short_money(sm[a].p50),
-                e.horizon
-            )
-        });
-        return out;
-    };
     let (sa, sb) = (&sm[a], &sm[b]);
     let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
-    let Some(d) = e.pair(a, b) else {
-        out.push(format!(
-            "{na} has the lowest median total, {} over {} months ({nb}: {}); without comparison.csv the two cannot be compared trial by trial.",
-            short_money(sa.p50),
-            e.horizon,
-            short_money(sb.p50)
-        ));
-        return out;
-    };
     let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
     let lowest_mean = lowest_first(&means)[0];
-    // The strategy that wins more head-to-heads (A when even), and the
-    // difference winner − loser.
-    let (w, l, dw) = if pa >= pb {
-        (a, b, d)
-    } else {
-        (b, a, e.pair(b, a).unwrap_or(d))
-    };
     let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
     let (win, lose) = (dw.prob_a_cheaper, dw.prob_b_cheaper());
     out.push(if d.close() {
@@ -417,40 +365,9 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
             ));
         }
     }
-    // The tail: the one that usually costs more, if its P90 is lower.
-    if sm[l].p90 < sm[w].p90 && short_money(sm[w].p90 - sm[l].p90) != short_money(0.0) {
-        out.push(format!(
-            "{nl} {}but has the lighter tail: its P90 (exceeded in the costliest 10% of trials) is {} lower, {} against {}.",
-            if dw.p50 < 0.0 {
-                "costs more in a typical trial "
-            } else {
-                ""
-            },
-            short_money(sm[w].p90 - sm[l].p90),
-            short_money(sm[l].p90),
-            short_money(sm[w].p90)
-        ));
-    }
-    // Cash against total.
-    let cash_medians: Vec<f64> = sm.iter().map(|s| s.cash.p50).collect();
-    let c = lowest_first(&cash_medians)[0];
-    if twins[c] != twins[a] && sm[c].cash.p50 < sa.cash.p50 {
-        let (sc, nc) = (&sm[c], sm[c].strategy.as_str());
-        out.push(format!(
-            "By cash alone (what each strategy pays, without lost value), {nc} pays least: median {} against {} for {na}{}.",
-            short_money(sc.cash.p50),
-            short_money(sa.cash.p50),
-            if sa.lost_value.mean < sc.lost_value.mean {
-                format!(
-                    ", which loses less value (mean {} against {})",
-                    short_money(sa.lost_value.mean),
-                    short_money(sc.lost_value.mean)
-                )
-            } else {
-                String::new()
-            }
-        ));
-    }
+    out.extend(tail(sm, w, l, &dw));
+    // Cash against total: against the strategy with the lowest median.
+    out.extend(cash(sm, &twins, a));
     // Ties in P(cheapest).
     let tied: Vec<String> = (0..sm.len())
         .filter(|&i| sm[i].prob_tied_cheapest >= TIED_SHARE_SHOWN)
@@ -472,6 +389,376 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The most sentences [`brief`] says.
+pub const BRIEF_SENTENCES: usize = 3;
+
+/// The verdict in brief, at most [`BRIEF_SENTENCES`] sentences: what the
+/// terminal prints after its table and the report sets as its headline
+/// (the report lists the full [`verdict`] under it, with the same figures).
+///
+/// In order, each only when it applies, until three are said: the
+/// degenerate cases of [`verdict`] (too few trials, a horizon before the
+/// launch, strategies that cost the same in every trial); one sentence that
+/// reconciles the measures for the [`contenders`] (the one that wins more
+/// trials against the other, its share and its saving on average, and the
+/// median where it disagrees; "close" only when [`PairDifference::close`]);
+/// the lighter tail of the one that wins fewer trials; the cash leader when
+/// it is not the strategy the sentence leads with; the strategies whose
+/// P(cheapest) is mostly ties, among the two compared and the one most
+/// often cheapest (a tie elsewhere does not bear on the choice; the report
+/// lists every tie).
+pub fn brief(e: &Evidence<'_>) -> Vec<String> {
+    let Opening {
+        mut out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    } = match opening(e) {
+        Ok(o) => o,
+        Err(done) => return done,
+    };
+    let sm = e.summaries;
+    let twins = e.twins();
+    let means: Vec<f64> = sm.iter().map(|s| s.mean).collect();
+    let (sa, sb) = (&sm[a], &sm[b]);
+    let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
+    let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
+    let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
+    let win = dw.prob_a_cheaper;
+    let same = if percent(tie) == percent(0.0) {
+        String::new()
+    } else {
+        format!(" (the same in {})", percent(tie))
+    };
+    let h = e.horizon;
+    out.push(if d.close() {
+        format!(
+            "{na} and {nb} are close: {na} costs less in {} of trials and {nb} in {}{same}, and the 95% interval of the mean \
+             difference ({} to {}) includes zero; {na} has the lower median total, {} against {} over {h} months.",
+            percent(pa),
+            percent(pb),
+            short_money(d.ci_low),
+            short_money(d.ci_high),
+            short_money(sa.p50),
+            short_money(sb.p50)
+        )
+    } else {
+        let lead = format!(
+            "{} {nw}: cheaper than {nl} in {} of trials{same}",
+            if win > 0.5 { "Usually" } else { "More often" },
+            percent(win)
+        );
+        let cheaper_on_average = dw.mean <= 0.0;
+        let average = if !cheaper_on_average {
+            String::new()
+        } else if dw.separated() {
+            format!(", {} less on average", short_money(-dw.mean))
+        } else {
+            format!(
+                ", {} less on average (95% interval {} to {}, which includes zero)",
+                short_money(-dw.mean),
+                short_money(-dw.ci_high),
+                short_money(-dw.ci_low)
+            )
+        };
+        let rest = match (w == a, cheaper_on_average) {
+            (true, true) => format!(
+                "; it has the lowest median total, {} over {h} months{}",
+                short_money(sa.p50),
+                if lowest_first(&means)[0] == a {
+                    format!(", and the lowest mean, {}", short_money(sa.mean))
+                } else {
+                    String::new()
+                }
+            ),
+            (true, false) => format!(
+                ", and has the lowest median total, {} over {h} months; but {nl} costs {} less on average \
+                 (95% interval {} to {}): {nw} loses by more than it wins",
+                short_money(sa.p50),
+                short_money(dw.mean),
+                short_money(dw.ci_low),
+                short_money(dw.ci_high)
+            ),
+            (false, true) => format!(
+                "; {nl} has the lower median total, {} against {} over {h} months",
+                short_money(sm[l].p50),
+                short_money(sm[w].p50)
+            ),
+            (false, false) => format!(
+                ", by {} in the median trial; but {nl} has the lower median total, {} against {} over {h} months, \
+                 and costs {} less on average: its wins are larger",
+                short_money(-dw.p50),
+                short_money(sm[l].p50),
+                short_money(sm[w].p50),
+                short_money(dw.mean)
+            ),
+        };
+        format!("{lead}{average}{rest}.")
+    });
+    let leader = if d.close() { a } else { w };
+    // Ties matter where they bear on the choice: a strategy the verdict
+    // compares, or the one most often cheapest, whose P(cheapest) is mostly
+    // its share of tied trials (the table's figure would read as trials it
+    // wins alone).
+    let most_often = highest_first(&sm.iter().map(|s| s.prob_cheapest).collect::<Vec<_>>())[0];
+    let mostly_tied: Vec<String> = (0..sm.len())
+        .filter(|&i| {
+            let s = &sm[i];
+            (i == a || i == b || i == most_often)
+                && s.prob_tied_cheapest >= TIED_SHARE_SHOWN
+                && s.prob_strictly_cheapest < s.prob_cheapest / 2.0
+        })
+        .enumerate()
+        .map(|(k, i)| {
+            let s = &sm[i];
+            format!(
+                "{}'s P(cheapest) of {} is mostly ties: cheapest alone in {}{}, tied for cheapest in {}",
+                s.strategy,
+                percent(s.prob_cheapest),
+                percent(s.prob_strictly_cheapest),
+                if k == 0 { " of trials" } else { "" },
+                percent(s.prob_tied_cheapest)
+            )
+        })
+        .collect();
+    let ties = (!mostly_tied.is_empty()).then(|| format!("{}.", mostly_tied.join("; ")));
+    let cash = cash_leader(sm, &twins, leader).map(|c| {
+        format!(
+            "By cash alone (without lost value), {} pays least: median {} against {} for {}.",
+            sm[c].strategy,
+            short_money(sm[c].cash.p50),
+            short_money(sm[leader].cash.p50),
+            sm[leader].strategy
+        )
+    });
+    for extra in [tail(sm, w, l, &dw), cash, ties].into_iter().flatten() {
+        if out.len() >= BRIEF_SENTENCES {
+            break;
+        }
+        out.push(extra);
+    }
+    out
+}
+
+/// Where [`verdict`] and [`brief`] both start: the sentences said before
+/// any comparison, the strategy with the lowest median `a`, its challenger
+/// `b` and their difference `d` (a − b), and the one of them that wins more
+/// head-to-heads `w` (`a` when even) against the other `l`, with `dw`
+/// (w − l).
+struct Opening {
+    out: Vec<String>,
+    a: usize,
+    b: usize,
+    d: PairDifference,
+    w: usize,
+    l: usize,
+    dw: PairDifference,
+}
+
+/// The [`Opening`] of a verdict, or the whole verdict when there is nothing
+/// to compare (no strategy, too few trials, one strategy, all the same, no
+/// comparison.csv).
+fn opening(e: &Evidence<'_>) -> Result<Opening, Vec<String>> {
+    let Some(a) = Ranking::of(e.summaries).best() else {
+        return Err(Vec::new());
+    };
+    if e.trials < MIN_TRIALS {
+        return Err(too_few(e, a));
+    }
+    let mut out = degenerate(e);
+    let (b, d) = match compared(e, a) {
+        Ok(pair) => pair,
+        Err(sentence) => {
+            out.push(sentence);
+            return Err(out);
+        }
+    };
+    let (w, l, dw) = if d.prob_a_cheaper >= d.prob_b_cheaper() {
+        (a, b, d)
+    } else {
+        (b, a, e.pair(b, a).unwrap_or(d))
+    };
+    Ok(Opening {
+        out,
+        a,
+        b,
+        d,
+        w,
+        l,
+        dw,
+    })
+}
+
+/// The tail: when `l`, which wins fewer head-to-heads against `w` (`dw`
+/// is w − l), has the lower P90.
+fn tail(sm: &[Summary], w: usize, l: usize, dw: &PairDifference) -> Option<String> {
+    let gap = sm[w].p90 - sm[l].p90;
+    (gap > 0.0 && short_money(gap) != short_money(0.0)).then(|| {
+        format!(
+            "{} {}but has the lighter tail: its costliest 10% of trials start at {} (P90), {} below {}.",
+            sm[l].strategy,
+            if dw.p50 < 0.0 {
+                "costs more in a typical trial "
+            } else {
+                ""
+            },
+            short_money(sm[l].p90),
+            short_money(gap),
+            short_money(sm[w].p90)
+        )
+    })
+}
+
+/// The strategy with the lowest median cash when it is not `leader` (the
+/// leader by total) or a twin of it and pays less cash than it.
+fn cash_leader(sm: &[Summary], twins: &[usize], leader: usize) -> Option<usize> {
+    let cash_medians: Vec<f64> = sm.iter().map(|s| s.cash.p50).collect();
+    let c = lowest_first(&cash_medians)[0];
+    (twins[c] != twins[leader] && sm[c].cash.p50 < sm[leader].cash.p50).then_some(c)
+}
+
+/// Cash against total: when another strategy pays less cash in its median
+/// trial than `leader` ([`cash_leader`]), with the value each loses.
+fn cash(sm: &[Summary], twins: &[usize], leader: usize) -> Option<String> {
+    let (sa, na) = (&sm[leader], sm[leader].strategy.as_str());
+    cash_leader(sm, twins, leader).map(|c| {
+        let (sc, nc) = (&sm[c], sm[c].strategy.as_str());
+        format!(
+            "By cash alone (what each strategy pays, without lost value), {nc} pays least: median {} against {} for {na}{}.",
+            short_money(sc.cash.p50),
+            short_money(sa.cash.p50),
+            if sa.lost_value.mean < sc.lost_value.mean {
+                format!(
+                    ", which loses less value (mean {} against {})",
+                    short_money(sa.lost_value.mean),
+                    short_money(sc.lost_value.mean)
+                )
+            } else {
+                String::new()
+            }
+        )
+    })
+}
+
+/// With fewer than [`MIN_TRIALS`] trials: that the run ranks nothing, and
+/// its lowest median (`a` is the strategy with it).
+fn too_few(e: &Evidence<'_>, a: usize) -> Vec<String> {
+    let sm = e.summaries;
+    let mut out = Vec::new();
+    let medians: Vec<f64> = sm.iter().map(|s| s.p50).collect();
+    let at_lowest: Vec<&str> = (0..sm.len())
+        .filter(|&i| medians[i] == medians[a])
+        .map(|i| sm[i].strategy.as_str())
+        .collect();
+    out.push(if e.trials <= 1 {
+        format!(
+            "One trial is a single simulated outcome, not a distribution: no spread, share or interval can be estimated from it, \
+             and it ranks nothing (this verdict needs at least {MIN_TRIALS} trials; run with --trials 10000)."
+        )
+    } else {
+        format!(
+            "Only {} trials: too few to rank the strategies or to trust the spreads, shares and 95% intervals estimated from them \
+             (this verdict needs at least {MIN_TRIALS}; run with --trials 10000).",
+            e.trials
+        )
+    });
+    let who = if e.trials <= 1 {
+        "In that trial"
+    } else {
+        "In these trials"
+    };
+    out.push(if at_lowest.len() > 1 {
+        format!(
+            "{who}, {} tie for the lowest {}total, {}.",
+            and_list(&at_lowest),
+            if e.trials <= 1 { "" } else { "median " },
+            short_money(medians[a])
+        )
+    } else {
+        format!(
+            "{who}, {} has the lowest {}total, {}.",
+            sm[a].strategy,
+            if e.trials <= 1 { "" } else { "median " },
+            short_money(medians[a])
+        )
+    });
+    out
+}
+
+/// The degenerate cases said plainly before any comparison: a horizon
+/// that ends before the target launch, and strategies that cost the same
+/// in every trial.
+fn degenerate(e: &Evidence<'_>) -> Vec<String> {
+    let sm = e.summaries;
+    let mut out = Vec::new();
+    if let Some(t) = e.target_launch_month.filter(|t| *t >= f64::from(e.horizon)) {
+        out.push(format!(
+            "The {}-month horizon ends before the target launch (month {}, counted from 0): these totals are the cost of building, \
+             not of running the product; set simulation.horizon_months past the launch to compare the strategies.",
+            e.horizon,
+            super::format::swept_value(t)
+        ));
+    }
+    let twins = e.twins();
+    let groups: Vec<String> = (0..sm.len())
+        .map(|first| {
+            (0..sm.len())
+                .filter(|&i| twins[i] == first)
+                .map(|i| sm[i].strategy.as_str())
+                .collect::<Vec<&str>>()
+        })
+        .filter(|group| group.len() > 1)
+        .map(|group| and_list(&group))
+        .collect();
+    match groups.as_slice() {
+        [] => {}
+        [one] => out.push(format!(
+            "{one} cost the same in every trial: over this horizon they act as one strategy."
+        )),
+        [first, rest @ ..] => out.push(format!(
+            "{first} cost the same in every trial, as do {}: over this horizon each group acts as one strategy.",
+            rest.join(", as do ")
+        )),
+    }
+    out
+}
+
+/// The challenger of `a` (the lowest median) and the difference a − b, or
+/// the sentence that takes the comparison's place: a single strategy,
+/// strategies that all cost the same, a run without comparison.csv.
+fn compared(e: &Evidence<'_>, a: usize) -> Result<(usize, PairDifference), String> {
+    let sm = e.summaries;
+    let Some((_, b)) = contenders(e) else {
+        return Err(if sm.len() == 1 {
+            format!(
+                "{} has a median total cost of {} over {} months.",
+                sm[a].strategy,
+                short_money(sm[a].p50),
+                e.horizon
+            )
+        } else {
+            format!(
+                "Every strategy costs the same in every trial: a median total of {} over {} months.",
+                short_money(sm[a].p50),
+                e.horizon
+            )
+        });
+    };
+    let (sa, sb) = (&sm[a], &sm[b]);
+    let (na, nb) = (sa.strategy.as_str(), sb.strategy.as_str());
+    e.pair(a, b).map(|d| (b, d)).ok_or_else(|| {
+        format!(
+            "{na} has the lowest median total, {} over {} months ({nb}: {}); without comparison.csv the two cannot be compared trial by trial.",
+            short_money(sa.p50),
+            e.horizon,
+            short_money(sb.p50)
+        )
+    })
 }
 
 /// The report's points after the verdict: P(cheapest) of every strategy,
@@ -563,29 +850,6 @@ pub fn compare_line(name: &str, trials: u64, horizon: u32, seed: u64, sm: &[Summ
         best.strategy,
         short_money(best.p50)
     )
-}
-
-/// How each strategy's median moved from `base` to `run` (strategies
-/// matched by name, in `run`'s order); `None` when none is in both.
-pub fn median_moves(base: &[Summary], run: &[Summary]) -> Option<String> {
-    let moves: Vec<String> = run
-        .iter()
-        .filter_map(|s| {
-            let b = base.iter().find(|x| x.strategy == s.strategy)?;
-            let change = if b.p50 != 0.0 {
-                format!(" ({:+.1}%)", 100.0 * (s.p50 - b.p50) / b.p50)
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "{} {} → {}{change}",
-                s.strategy,
-                short_money(b.p50),
-                short_money(s.p50)
-            ))
-        })
-        .collect();
-    (!moves.is_empty()).then(|| moves.join("; "))
 }
 
 /// Two strategies compared trial by trial: A − B.

@@ -26,11 +26,15 @@ pub fn analyse(
     bands: &[MonthBand],
     horizon: usize,
 ) -> Analysis {
+    let comparisons = analysis::paired_comparisons(totals);
+    // The difference sensitivity.csv explains is that of the verdict's two
+    // strategies, so the report and the charts speak of one pair.
+    let leaders = crate::decide::verdict::contenders_of(summaries, &comparisons);
     Analysis {
-        comparisons: analysis::paired_comparisons(totals),
         precision: analysis::precision(totals),
         crossovers: analysis::crossovers(bands, totals.n_strategies(), horizon),
-        sensitivity: analysis::sensitivity(totals, inputs, summaries),
+        sensitivity: analysis::sensitivity(totals, inputs, summaries, leaders),
+        comparisons,
     }
 }
 

@@ -10,14 +10,33 @@ use std::fmt::Write as _;
 
 use crate::decide::format::short_money;
 use crate::decide::verdict::{self, Evidence, Span};
-use crate::decide::{Ranking, widest_relative_half_width};
+use crate::decide::widest_relative_half_width;
 use crate::output::rundata::RunData;
 use crate::present::html::escape;
+use crate::stats::analysis::Target;
 
-/// The two strategies with the lowest median TCO (ties by scenario order):
-/// the pair whose difference sensitivity.csv explains.
+/// The leaders: the verdict's two strategies ([`verdict::contenders`]),
+/// the pair whose difference sensitivity.csv explains and of which every
+/// section and chart that speaks of "the leaders" speaks (what would change
+/// the answer, the sensitivity chart, the cost-over-time bands).
 pub fn leaders(data: &RunData) -> Option<(usize, usize)> {
-    Ranking::of(&data.summary).leaders()
+    verdict::contenders(&evidence(data))
+}
+
+/// sensitivity.csv's difference target when it is the difference of the
+/// [`leaders`] (first minus second); `None` otherwise (one strategy, or a
+/// run written before the leaders were the verdict's).
+pub fn leaders_target(data: &RunData) -> Option<Target> {
+    let (a, b) = leaders(data)?;
+    let target = data.difference_target()?;
+    (target == Target::Difference(a, b)).then_some(target)
+}
+
+/// The [`leaders_target`] as the report labels it, "A - B", and its rows
+/// (largest |rho| first).
+pub fn leaders_drivers(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
+    leaders_target(data)?;
+    data.difference_drivers()
 }
 
 /// What the verdict is decided from, as the run's files hold it.
@@ -35,10 +54,16 @@ pub fn evidence(data: &RunData) -> Evidence<'_> {
     }
 }
 
-/// The verdict's sentences (not escaped): the report's headline and what
-/// the terminal prints after its table.
+/// The verdict's sentences in full (not escaped): the report lists them
+/// under its headline.
 pub fn verdict(data: &RunData) -> Vec<String> {
     verdict::verdict(&evidence(data))
+}
+
+/// The verdict in brief (not escaped): the report's headline and what the
+/// terminal prints after its table.
+pub fn brief(data: &RunData) -> Vec<String> {
+    verdict::brief(&evidence(data))
 }
 
 /// A sentence in HTML: the program's words as they are, names escaped,
@@ -87,7 +112,7 @@ pub fn how_sure(data: &RunData) -> Option<String> {
 /// the difference between the leaders, with the direction.
 pub fn what_would_change(data: &RunData) -> Option<String> {
     let (a, b) = leaders(data)?;
-    let (target, rows) = data.difference_drivers()?;
+    let (target, rows) = leaders_drivers(data)?;
     if data.trials < verdict::MIN_TRIALS {
         return Some(format!(
             "<p>With only {} trial{} the rank correlations of the inputs with the difference are noise: \

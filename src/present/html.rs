@@ -152,15 +152,22 @@ fn extra_sections(out: &mut String, extra: &[(String, String)]) {
     }
 }
 
-/// The verdict (not escaped), the report's headline: the same sentences
-/// the terminal prints after its table; see [`verdict::verdict`].
+/// The verdict in brief (not escaped), the report's headline: the same
+/// sentences the terminal prints after its table; see [`verdict::brief`].
 pub fn headline(data: &RunData) -> Vec<String> {
-    crate::present::decision::verdict(data)
+    crate::present::decision::brief(data)
 }
 
-/// The points after the headline (not escaped); see [`verdict::details`].
+/// The points after the headline (not escaped): the full verdict's
+/// sentences that the headline does not already say word for word, then
+/// [`verdict::details`].
 pub fn verdict(data: &RunData) -> Vec<String> {
-    verdict::details(&data.summary, data.trials)
+    let said = headline(data);
+    crate::present::decision::verdict(data)
+        .into_iter()
+        .filter(|s| !said.contains(s))
+        .chain(verdict::details(&data.summary, data.trials))
+        .collect()
 }
 
 /// Where the median cumulative costs cross for good, in order of month (not
@@ -470,36 +477,12 @@ pub fn render_report(data: &RunData, extra: &[(String, String)]) -> Result<Strin
     Ok(out)
 }
 
-/// The inputs whose text differs between two scenarios: (key, in `a`, in
-/// `b`), with `None` where a scenario lacks the key.
-pub fn input_differences(
-    a: &Scenario,
-    b: &Scenario,
-) -> Vec<(String, Option<String>, Option<String>)> {
-    let find = |sc: &Scenario, key: &str| {
-        sc.inputs
-            .iter()
-            .find(|i| i.key == key)
-            .map(|i| i.source.clone())
-    };
-    let mut keys: Vec<&str> = a.inputs.iter().map(|i| i.key.as_str()).collect();
-    for i in &b.inputs {
-        if !keys.contains(&i.key.as_str()) {
-            keys.push(&i.key);
-        }
-    }
-    keys.into_iter()
-        .filter_map(|k| {
-            let (x, y) = (find(a, k), find(b, k));
-            (x != y).then(|| (k.to_string(), x, y))
-        })
-        .collect()
-}
-
 /// The report of a comparison of labelled runs: per run the lowest median,
-/// how each strategy's median moved from the first run, a table of every
-/// run and strategy, the comparison charts, `extra` sections, and the
-/// inputs that differ from the first run.
+/// a table of every run and strategy, the comparison charts and `extra`
+/// sections. What changed against the first run (the change table, the
+/// settings and every input and strategy added, removed or changed) is
+/// one of them, [`crate::present::changes::report_html`], said once: the
+/// caller names it.
 pub fn render_compare_report(
     runs: &[(String, RunData)],
     extra: &[(String, String)],
@@ -514,17 +497,11 @@ pub fn render_compare_report(
     out.push_str("<h2>Charts</h2>\n");
     figures(&mut out, &Chart::of_comparison(runs))?;
     extra_sections(&mut out, extra);
-    if let Some(((base_label, base), rest)) = runs.split_first() {
-        out.push_str("<h2>What differs between the runs</h2>\n");
-        for (label, r) in rest {
-            run_differences(&mut out, (base_label, base), (label, r));
-        }
-    }
     page_end(&mut out);
     Ok(out)
 }
 
-/// Each run's one-line verdict, then how the medians moved from the first.
+/// Each run's one-line verdict (how the medians moved is the change table's).
 fn compare_verdicts(out: &mut String, runs: &[(String, RunData)]) {
     out.push_str("<ul class=\"verdict\">\n");
     for (label, r) in runs {
@@ -538,19 +515,6 @@ fn compare_verdicts(out: &mut String, runs: &[(String, RunData)]) {
         );
     }
     out.push_str("</ul>\n");
-    if let Some(((base_label, base), rest)) = runs.split_first() {
-        for (label, r) in rest {
-            if let Some(moves) = verdict::median_moves(&base.summary, &r.summary) {
-                let _ = writeln!(
-                    out,
-                    "<p>Medians from {} to {}: {}.</p>",
-                    escape(base_label),
-                    escape(label),
-                    escape(&moves)
-                );
-            }
-        }
-    }
 }
 
 /// Every run and strategy in one table.
@@ -578,64 +542,6 @@ fn compare_table(out: &mut String, runs: &[(String, RunData)]) {
         }
     }
     out.push_str("</table>\n</div>\n");
-}
-
-/// What differs between run `r` and the first run: the run settings, then
-/// every scenario input that differs.
-fn run_differences(out: &mut String, base: (&str, &RunData), run: (&str, &RunData)) {
-    let ((base_label, base), (label, r)) = (base, run);
-    let diffs = input_differences(&base.scenario, &r.scenario);
-    let _ = writeln!(
-        out,
-        "<h3>{} against {}</h3>",
-        escape(label),
-        escape(base_label)
-    );
-    let mut settings = Vec::new();
-    for (what, x, y) in [
-        ("trials", base.trials, r.trials),
-        (
-            "horizon (months)",
-            u64::from(base.horizon),
-            u64::from(r.horizon),
-        ),
-        ("seed", base.seed, r.seed),
-    ] {
-        if x != y {
-            settings.push(format!("{what} {x} → {y}"));
-        }
-    }
-    if !settings.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>Run settings: {}.</p>",
-            escape(&settings.join(", "))
-        );
-    }
-    if diffs.is_empty() {
-        out.push_str("<p>The scenario inputs are the same.</p>\n");
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<table>\n<tr><th>Key</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr>",
-        escape(base_label),
-        escape(label)
-    );
-    let cell = |v: &Option<String>| match v {
-        Some(v) => format!("<code>{}</code>", escape(v)),
-        None => "<span class=\"muted\">absent</span>".to_string(),
-    };
-    for (key, x, y) in &diffs {
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
-            escape(key),
-            cell(x),
-            cell(y)
-        );
-    }
-    out.push_str("</table>\n");
 }
 
 #[cfg(test)]

@@ -90,15 +90,16 @@ pub fn summary_table(rows: &[Summary], include_business_impact: bool) -> String 
     out
 }
 
-/// The verdict of the run in `dir`, one wrapped paragraph per sentence
-/// after "Verdict:", then where to read the report (when the run wrote one).
-/// The sentences are the report's headline ([`super::decision::verdict`]),
-/// from the same files.
+/// The verdict of the run in `dir` in brief, one wrapped paragraph per
+/// sentence after "Verdict:" (at most three), then where to read the report
+/// (when the run wrote one). The sentences are the report's headline
+/// ([`super::decision::brief`]), from the same files; the report holds the
+/// rest.
 pub fn verdict(dir: &Path) -> String {
     // The verdict reads summary.csv, comparison.csv, the manifest and the
     // scenario; an empty list of totals spares reading trials.csv.
     let sentences = match RunData::load(dir, Some(Vec::new())) {
-        Ok(data) => super::decision::verdict(&data),
+        Ok(data) => super::decision::brief(&data),
         Err(e) => vec![format!("No verdict: {e:#}")],
     };
     let mut out = String::new();
@@ -111,7 +112,7 @@ pub fn verdict(dir: &Path) -> String {
         out.push('\n');
         out.push_str(&wrap(
             &format!(
-                "Open {} for the charts, how sure this is and what would change it.",
+                "Open {} for the details, the charts and what would change the answer.",
                 report.display()
             ),
             TEXT_WIDTH,

@@ -564,11 +564,12 @@ pub struct Sensitivity {
     /// with two or more strategies, the difference target.
     pub targets: Vec<Target>,
     /// The difference target as `(first, second)` strategy indices: the
-    /// per-trial TCO of `first` minus that of `second`, where `first` has
-    /// the lowest median TCO (`Summary::p50`) and `second` the next lowest,
-    /// ties broken by scenario order. Its report label is
+    /// per-trial TCO of `first` minus that of `second`, the pair the caller
+    /// asked for (a run asks for the verdict's two: `first` has the lowest
+    /// median, `second` is its challenger). Its target name is
     /// `"{first name} - {second name}"`; a positive rho means a larger input
-    /// makes `first` dearer relative to `second`. `None` with one strategy.
+    /// makes `first` dearer relative to `second`. `None` when no pair was
+    /// asked for (one strategy, or strategies that all cost the same).
     pub difference: Option<(usize, usize)>,
     /// One row per input and target, input-major: inputs in the order of
     /// [`InputDraws::names`], and for each input the targets in the order of
@@ -601,9 +602,11 @@ impl Sensitivity {
 pub const SENSITIVITY_TRIALS: usize = 200_000;
 
 /// Spearman rank correlation of every varying input (`inputs`) with each
-/// strategy's TCO and with the difference of the two strategies with the
-/// lowest median (see [`Sensitivity::difference`]). `summaries` are the
-/// run's summaries in scenario order (only `p50` is read).
+/// strategy's TCO and with the difference of the two strategies in
+/// `difference` (A − B; the run passes the verdict's two, see
+/// `decide::verdict::contenders_of`; see [`Sensitivity::difference`]).
+/// `summaries` are the run's summaries in scenario order (only their
+/// number is checked).
 ///
 /// Each input column and each target is ranked once (O(n log n)); input
 /// columns are ranked in parallel and each rho is summed in trial order.
@@ -613,16 +616,19 @@ pub const SENSITIVITY_TRIALS: usize = 200_000;
 ///
 /// # Panics
 /// If `summaries` does not hold one summary per strategy.
-pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Sensitivity {
+pub fn sensitivity(
+    r: &Totals,
+    inputs: &InputDraws,
+    summaries: &[Summary],
+    difference: Option<(usize, usize)>,
+) -> Sensitivity {
     let n_s = r.n_strategies();
     // Rank correlations settle long before a million trials (their standard
     // error is about 1/sqrt(n)): the first SENSITIVITY_TRIALS trials are used.
     let n = r.n_trials().min(SENSITIVITY_TRIALS);
     let k_n = inputs.names().len();
     assert_eq!(summaries.len(), n_s, "one summary per strategy is needed");
-    // The two strategies with the lowest median, ranked as every output
-    // ranks them.
-    let difference = super::ranking::Ranking::of(summaries).leaders();
+    let difference = difference.filter(|&(a, b)| a != b && a < n_s && b < n_s);
 
     let mut targets: Vec<Target> = (0..n_s).map(Target::Strategy).collect();
     let mut columns: Vec<Vec<f64>> = (0..n_s)
@@ -747,6 +753,11 @@ mod tests {
     }
 
     /// Summaries (only the quantiles matter to these tests).
+    /// The two lowest medians, the pair the tests explain.
+    fn leaders(summaries: &[Summary]) -> Option<(usize, usize)> {
+        crate::stats::ranking::Ranking::of(summaries).leaders()
+    }
+
     fn summaries_of(r: &Run) -> Vec<Summary> {
         let t = PerTrial {
             total: &r.t,
@@ -1161,7 +1172,7 @@ mod tests {
         }
         let r = results(&["A", "B", "C"], totals, &keys, values);
         let summaries = summaries_of(&r);
-        let sens = sensitivity(&r, &r.d, &summaries);
+        let sens = sensitivity(&r, &r.d, &summaries, leaders(&summaries));
         assert_eq!(labels(&sens, &r), ["A", "B", "C", "A - B"]);
         assert_eq!(sens.difference, Some((0, 1)));
         assert_eq!(sens.rows.len(), k_n * 4);
@@ -1196,7 +1207,7 @@ mod tests {
             totals.push(500.0 + 10.0 * x);
         }
         let r = results(&["A", "B"], totals, &["x", "y"], values);
-        let sens = sensitivity(&r, &r.d, &summaries_of(&r));
+        let sens = sensitivity(&r, &r.d, &summaries_of(&r), leaders(&summaries_of(&r)));
         assert_eq!(sens.difference, Some((1, 0)));
         assert_eq!(labels(&sens, &r)[2], "B - A");
         let top = sens.top_for_difference(1);
@@ -1214,14 +1225,14 @@ mod tests {
         );
         let mut summaries = summaries_of(&r);
         assert_eq!(summaries[1].p50, summaries[2].p50);
-        let sens = sensitivity(&r, &r.d, &summaries);
+        let sens = sensitivity(&r, &r.d, &summaries, leaders(&summaries));
         assert_eq!(sens.difference, Some((1, 2)));
         assert_eq!(labels(&sens, &r)[3], "B - C");
         // The difference is constant here: rho 0.
         assert_eq!(sens.rows[3].rho, 0.0);
         // A strictly lower median for C makes it first.
         summaries[2].p50 -= 1.0;
-        let sens = sensitivity(&r, &r.d, &summaries);
+        let sens = sensitivity(&r, &r.d, &summaries, leaders(&summaries));
         assert_eq!(sens.difference, Some((2, 1)));
         assert_eq!(labels(&sens, &r)[3], "C - B");
     }
@@ -1264,7 +1275,7 @@ mod tests {
     #[test]
     fn single_strategy_has_no_difference_target() {
         let r = results(&["Only"], vec![1., 2., 3.], &["x"], vec![3.0, 2.0, 1.0]);
-        let sens = sensitivity(&r, &r.d, &summaries_of(&r));
+        let sens = sensitivity(&r, &r.d, &summaries_of(&r), leaders(&summaries_of(&r)));
         assert_eq!(sens.difference, None);
         assert_eq!(labels(&sens, &r), ["Only"]);
         assert_eq!(sens.rows.len(), 1);

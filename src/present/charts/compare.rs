@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::cdf::draw_curves;
+use super::cdf::{CurveName, draw_curves};
 use super::distribution::{clip_note, distribution_bins};
 use super::format::{short_money, thousands};
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
@@ -84,7 +84,8 @@ pub fn draw_cdf<DB: DrawingBackend>(
     let mut above = Vec::new();
     let mut lens = Vec::new();
     let mut curves = Vec::new();
-    for (k, (_, r)) in runs.iter().enumerate() {
+    let mut names = Vec::new();
+    for (k, (label, r)) in runs.iter().enumerate() {
         for (s, t) in r.totals.iter().enumerate() {
             above.push(t.iter().filter(|x| **x > hi).count() as u64);
             lens.push(t.len());
@@ -93,6 +94,10 @@ pub fn draw_cdf<DB: DrawingBackend>(
                 style::run_dash(k),
                 t.as_slice(),
             ));
+            names.push(CurveName {
+                strategy: &r.strategies[s],
+                run: Some(label),
+            });
         }
     }
     let (scenario, run) = frame_text(runs);
@@ -113,6 +118,7 @@ pub fn draw_cdf<DB: DrawingBackend>(
         lo,
         hi,
         &curves,
+        &names,
     )
 }
 

@@ -1,6 +1,7 @@
 //! `cost_over_time`: cumulative cost by month, the median line of every
-//! strategy and the P10-P90 bands of the two leaders (the two lowest
-//! medians at the horizon; more bands would blend into one mass), with the
+//! strategy and the P10-P90 bands of the two leaders (the verdict's two,
+//! [`crate::present::decision::leaders`]; more bands would blend into one
+//! mass), with the
 //! target launch month marked. The cost of work still unfinished at the
 //! horizon is not drawn as a last-month jump of the line: the line stops a
 //! month before the horizon and a ring at the horizon marks the median TCO
@@ -21,7 +22,6 @@ use crate::decide::{self, verdict};
 use crate::model::Category;
 use crate::output::rundata::RunData;
 use crate::stats::analysis::crossovers;
-use crate::stats::ranking::Ranking;
 
 /// Cumulative cost of one strategy at the end of one month.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,15 +64,12 @@ pub fn median_crossings(data: &RunData) -> Vec<Crossing> {
     decide::median_crossings(&crossovers)
 }
 
-/// The crossing of the two strategies with the lowest median cumulative
-/// cost at the horizon (from monthly.csv), if they part for good after the
-/// first month.
+/// The crossing of the leaders (the verdict's two strategies, those with
+/// bands), if their median cumulative costs part for good after the first
+/// month.
 pub fn leaders_crossing(data: &RunData) -> Option<Crossing> {
-    let h = data.horizon as usize;
-    let at_horizon: Vec<f64> = (0..data.strategies.len())
-        .map(|s| data.band(s, h - 1).p50)
-        .collect();
-    decide::leaders_crossing(&median_crossings(data), &at_horizon)
+    let pair = crate::present::decision::leaders(data)?;
+    decide::leaders_crossing(&median_crossings(data), pair)
 }
 
 /// The label of the target launch month: fixed, or the median of its
@@ -121,7 +118,7 @@ fn leaves_unfinished(data: &RunData, s: usize) -> bool {
 /// The data the chart draws, per strategy (scenario order).
 pub fn drawn_series(data: &RunData) -> Vec<DrawnSeries> {
     let series = cost_over_time_series(data);
-    let leaders = Ranking::of(&data.summary).leaders();
+    let leaders = crate::present::decision::leaders(data);
     let banded = |s: usize| leaders.is_some_and(|(a, b)| s == a || s == b) || series.len() == 1;
     series
         .iter()
@@ -160,7 +157,7 @@ fn note(data: &RunData, drawn: &[DrawnSeries]) -> String {
         .map(|(_, n)| n.as_str())
         .collect();
     let mut note = format!(
-        "Lines: median cumulative cost; bands: P10 to P90 of the two lowest medians ({}).",
+        "Lines: median cumulative cost; bands: P10 to P90 of the verdict's two ({}).",
         banded.join(" and ")
     );
     if drawn.iter().any(|d| d.horizon_marker.is_some()) {
@@ -183,7 +180,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
         * 1.12;
     let mut legend: Vec<LegendEntry> = frame::strategy_legend(&data.strategies);
     legend.push(LegendEntry::new(
-        "band: P10 to P90 (two leaders)",
+        "band: P10 to P90 (the verdict's two)",
         Marker::Swatch(MUTED, 2.0 * BAND_ALPHA),
     ));
     if drawn.iter().any(|d| d.horizon_marker.is_some()) {

@@ -23,6 +23,9 @@ pub type DrawResult<DB> = Result<(), DrawError<DB>>;
 pub enum Marker {
     /// A line of this colour, solid or dashed.
     Line(RGBColor, Option<(u32, u32)>),
+    /// Two curves drawn on top of each other: a wide line of the first
+    /// colour under a line of the second (as the plot draws them).
+    Cased(RGBColor, RGBColor, Option<(u32, u32)>),
     /// A filled square of this colour and opacity.
     Swatch(RGBColor, f64),
     /// A ring of this colour (a point marker).
@@ -101,14 +104,17 @@ fn legend_rows<DB: DrawingBackend>(
     width: i32,
 ) -> Result<Vec<(i32, i32)>, DrawError<DB>> {
     let font = style::text(LEGEND_SIZE, INK);
+    // Headings are drawn in bold: measured in bold, so that the entry after
+    // one never starts inside it.
+    let heading_font = style::bold(LEGEND_SIZE, MUTED);
     let (mut x, mut row) = (0, 0);
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
-        let marker = match e.marker {
-            Marker::Heading => 0,
-            _ => LEGEND_MARKER + LEGEND_GAP,
+        let (marker, font) = match e.marker {
+            Marker::Heading => (0, &heading_font),
+            _ => (LEGEND_MARKER + LEGEND_GAP, &font),
         };
-        let w = marker + area.estimate_text_size(&e.label, &font)?.0 as i32;
+        let w = marker + area.estimate_text_size(&e.label, font)?.0 as i32;
         let heading_break = matches!(e.marker, Marker::Heading) && x > 0;
         if (x > 0 && x + w > width) || heading_break {
             x = 0;
@@ -167,6 +173,19 @@ pub fn layout<DB: DrawingBackend>(
                 match dash {
                     None => area.draw(&PathElement::new(pts.to_vec(), s))?,
                     Some((d, g)) => area.draw(&DashedPathElement::new(pts, d, g, s))?,
+                }
+                x + LEGEND_MARKER + LEGEND_GAP
+            }
+            Marker::Cased(under, over, dash) => {
+                let pts = [(x, y), (x + LEGEND_MARKER, y)];
+                for s in [
+                    under.stroke_width(LINE_WIDTH + CASING),
+                    over.stroke_width(LINE_WIDTH),
+                ] {
+                    match dash {
+                        None => area.draw(&PathElement::new(pts.to_vec(), s))?,
+                        Some((d, g)) => area.draw(&DashedPathElement::new(pts, d, g, s))?,
+                    }
                 }
                 x + LEGEND_MARKER + LEGEND_GAP
             }

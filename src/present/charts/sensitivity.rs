@@ -1,5 +1,6 @@
 //! `sensitivity`: a tornado chart of the inputs that most decide the choice
-//! between the two strategies with the lowest median TCO, in dollars: how
+//! between the verdict's two strategies (the leaders of
+//! [`crate::present::decision::leaders`]), in dollars: how
 //! much the gap between their TCOs moves from trials with the input in its
 //! bottom decile to trials with it in its top decile (sensitivity.csv's
 //! `top_minus_bottom_decile` for the difference target).
@@ -12,7 +13,6 @@ use super::format::{money_tick, short_money};
 use super::frame::{self, DrawResult, Frame, LegendEntry, Marker};
 use super::style::{self, *};
 use crate::output::rundata::RunData;
-use crate::stats::ranking::Ranking;
 
 /// Inputs shown.
 pub const TOP: usize = 12;
@@ -21,7 +21,7 @@ pub const TOP: usize = 12;
 /// and up to [`TOP`] inputs with the dollar change of the difference from a
 /// low to a high input, largest magnitude first (ties keep file order).
 pub fn tornado_bars(data: &RunData) -> Option<(String, Vec<(String, f64)>)> {
-    let target = data.difference_target()?;
+    let target = crate::present::decision::leaders_target(data)?;
     let mut rows: Vec<(String, f64)> = data
         .sensitivity
         .iter()
@@ -42,7 +42,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &RunData) -
     // The leaders by name, never as an "A - B" string (names may hold
     // commas and hyphens): a positive rho means a higher input makes the
     // first dearer relative to the second, so it favours the second.
-    let (first, second) = match Ranking::of(&data.summary).leaders() {
+    let (first, second) = match crate::present::decision::leaders(data) {
         Some((a, b)) => (data.strategies[a].clone(), data.strategies[b].clone()),
         None => (String::new(), String::new()),
     };

@@ -66,6 +66,9 @@ pub const LEGEND_SPACING: i32 = 28;
 
 /// Line widths.
 pub const LINE_WIDTH: u32 = 3;
+/// How much wider a curve is drawn under another that coincides with it
+/// (per curve above it), so that both stay visible.
+pub const CASING: u32 = 3;
 pub const THIN_LINE: u32 = 2;
 /// Opacity of P10-P90 bands and of their edges with up to four strategies;
 /// with more, [`band_alpha`] thins them so that the overlap stays light.
@@ -130,8 +133,16 @@ pub const CATEGORY_COLORS: [RGBColor; 11] = [
 ];
 
 /// How the runs of a comparison are told apart: line dash (dash length,
-/// gap; `None` for solid) and bar opacity, by the run's position.
-pub const RUN_DASHES: [Option<(u32, u32)>; 4] = [None, Some((14, 8)), Some((3, 5)), Some((26, 8))];
+/// gap; `None` for solid) and bar opacity, by the run's position. The
+/// dashes differ within a legend marker's 30 pixels: solid, long dashes,
+/// dots, sparse dashes, sparse dots.
+pub const RUN_DASHES: [Option<(u32, u32)>; 5] = [
+    None,
+    Some((14, 8)),
+    Some((3, 5)),
+    Some((8, 16)),
+    Some((2, 12)),
+];
 pub const RUN_ALPHAS: [f64; 4] = [1.0, 0.55, 0.3, 0.75];
 
 /// The dash of the run at `position`.
