@@ -166,12 +166,16 @@ fn sensitivity_names_each_target_by_kind_strategy_and_versus() {
     let csv = Csv::read(&a.join("sensitivity.csv"));
     // The columns (spelled out in tests/charts.rs) are the schema's.
     assert_eq!(csv.header, SensitivityRecord::HEADER);
-    // The difference is that of the two strategies with the lowest
-    // median, the lower first (ties in scenario order).
+    // The difference is that of the verdict's two strategies: the lowest
+    // median first, then its challenger (tests/charts.rs checks the pair
+    // against the verdict everywhere).
+    let data = tcosim::output::rundata::RunData::load(&a, None).expect("loads");
+    let (first, second) = tcosim::present::decision::leaders(&data).expect("two leaders");
     let summary = Csv::read(&a.join("summary.csv"));
-    let mut order: Vec<usize> = (0..NAMES.len()).collect();
-    order.sort_by(|&x, &y| summary.num(x, "p50").total_cmp(&summary.num(y, "p50")));
-    let (first, second) = (order[0], order[1]);
+    let lowest = (0..NAMES.len())
+        .min_by(|&x, &y| summary.num(x, "p50").total_cmp(&summary.num(y, "p50")))
+        .unwrap();
+    assert_eq!(first, lowest, "the first of the pair has the lowest median");
     // Per input: one `strategy` row per strategy in scenario order, with
     // no versus, then the one `difference` row.
     let per_input = NAMES.len() + 1;
@@ -197,7 +201,6 @@ fn sensitivity_names_each_target_by_kind_strategy_and_versus() {
         assert!(rho.abs() <= 1.0, "row {r}: {rho}");
     }
     // The report and charts read the same target back.
-    let data = tcosim::output::rundata::RunData::load(&a, None).expect("loads");
     let (label, _) = data.difference_drivers().expect("a difference target");
     assert_eq!(label, format!("{} - {}", NAMES[first], NAMES[second]));
 }
