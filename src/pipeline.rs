@@ -89,6 +89,8 @@ pub struct RunReport {
     pub manifest: Manifest,
     /// The committed results directory.
     pub dir: PathBuf,
+    /// The wall time of each phase (see [`Timings`]).
+    pub timings: Vec<(String, f64)>,
 }
 
 /// What the pipeline tells its caller while it runs.
@@ -109,6 +111,36 @@ impl Hooks<'_> {
     }
 }
 
+/// The wall time of each phase of a run, in the order they finished (for
+/// `TCOSIM_TIMINGS=1`). Phases that run at the same time (the analyses, the
+/// charts) each record their own time, so the figures can sum to more than
+/// the run's wall time.
+#[derive(Debug, Default)]
+pub struct Timings(std::sync::Mutex<Vec<(String, f64)>>);
+
+impl Timings {
+    /// Runs `f`, recording its wall time as `phase`.
+    pub fn time<T>(&self, phase: &str, f: impl FnOnce() -> T) -> T {
+        let clock = Instant::now();
+        let out = f();
+        self.record(phase, clock.elapsed().as_secs_f64());
+        out
+    }
+
+    /// Records `seconds` for `phase`.
+    pub fn record(&self, phase: &str, seconds: f64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((phase.to_string(), seconds));
+    }
+
+    /// Every phase recorded, with its seconds.
+    pub fn phases(self) -> Vec<(String, f64)> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 fn engine_failure(e: RunError, what: &Path) -> Failure {
     match e {
         RunError::Cancelled => Failure::Interrupted,
@@ -120,8 +152,18 @@ fn engine_failure(e: RunError, what: &Path) -> Failure {
 }
 
 /// Runs a job in `pool` and writes its results directory into `staged`,
-/// committing it at the end.
+/// committing it at the end. Everything runs on `pool`'s threads: the
+/// simulation, the analyses, the files, the charts.
 pub fn run(
+    job: &RunJob,
+    staged: StagedDir,
+    pool: &rayon::ThreadPool,
+    hooks: &Hooks<'_>,
+) -> Result<RunReport, Failure> {
+    pool.install(|| run_in_pool(job, staged, pool, hooks))
+}
+
+fn run_in_pool(
     job: &RunJob,
     staged: StagedDir,
     pool: &rayon::ThreadPool,
@@ -129,8 +171,9 @@ pub fn run(
 ) -> Result<RunReport, Failure> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
+    let timings = Timings::default();
     let dir = staged.path().to_path_buf();
-    let (results, stop) = simulate(job, &dir, pool, hooks)?;
+    let (results, stop) = timings.time("simulation", || simulate(job, &dir, pool, hooks))?;
     hooks.check()?;
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -168,11 +211,15 @@ pub fn run(
             .context("cannot write scenario.toml")?;
         Vec::new()
     } else {
-        write_run_files(&dir, &job.text, &results, &manifest, job.charts, hooks)?
+        write_run_files(
+            &dir, &job.text, &results, &manifest, job.charts, hooks, &timings,
+        )?
     };
     hooks.check()?;
-    finish_manifest(&mut manifest, &dir, clock)?;
-    let dir = staged.commit()?;
+    timings.time("manifest (checksums)", || {
+        finish_manifest(&mut manifest, &dir, clock)
+    })?;
+    let dir = timings.time("commit", || staged.commit())?;
     Ok(RunReport {
         results,
         summaries,
@@ -180,6 +227,7 @@ pub fn run(
         stop,
         manifest,
         dir,
+        timings: timings.phases(),
     })
 }
 
@@ -247,6 +295,11 @@ fn simulate(
 /// analyses, scenario.toml, then the charts and report drawn from them.
 /// `manifest` describes the run (its file list is filled in later).
 /// Returns the summaries.
+///
+/// Independent work runs in parallel on the current rayon pool (the value
+/// of information beside the summaries and analyses, each file beside the
+/// others); each result is computed and written exactly as it would be
+/// alone, so the files do not depend on the threads.
 pub fn write_run_files(
     dir: &Path,
     text: &str,
@@ -254,34 +307,70 @@ pub fn write_run_files(
     manifest: &Manifest,
     formats: Formats,
     hooks: &Hooks<'_>,
+    timings: &Timings,
 ) -> Result<Vec<Summary>, Failure> {
-    let summaries = stats::summarize(&results.per_trial(), &results.agg);
-    let bands = stats::monthly(&results.agg);
     let strategies = results.strategies();
-    output::csv::write_summary(dir, &summaries)?;
-    output::csv::write_monthly(dir, strategies, &bands)?;
-    let a = output::analysis::analyse(
-        &results.totals,
-        &results.inputs,
-        &summaries,
-        &bands,
-        results.agg.horizon,
-    );
-    output::analysis::write_all(dir, &a, strategies)?;
-    write_voi(dir, results, manifest.seed)?;
-    std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
+    let ((summaries, bands, a), voi) = timings.time("analysis", || {
+        rayon::join(
+            || {
+                let (summaries, bands) = rayon::join(
+                    || {
+                        timings.time("analysis: summaries", || {
+                            stats::summarize(&results.per_trial(), &results.agg)
+                        })
+                    },
+                    || stats::monthly(&results.agg),
+                );
+                let a = timings.time(
+                    "analysis: comparison, precision, crossover, sensitivity",
+                    || {
+                        output::analysis::analyse(
+                            &results.totals,
+                            &results.inputs,
+                            &summaries,
+                            &bands,
+                            results.agg.horizon,
+                        )
+                    },
+                );
+                (summaries, bands, a)
+            },
+            || {
+                timings.time("analysis: value of information", || {
+                    stats::voi::voi(&results.totals, &results.inputs, manifest.seed)
+                })
+            },
+        )
+    });
+    timings.time("writing CSVs", || {
+        output::write_in_parallel(vec![
+            Box::new(|| output::csv::write_summary(dir, &summaries)),
+            Box::new(|| output::csv::write_monthly(dir, strategies, &bands)),
+            Box::new(|| output::analysis::write_all(dir, &a, strategies)),
+            Box::new(|| write_voi(dir, &voi)),
+            Box::new(|| {
+                std::fs::write(dir.join("scenario.toml"), text)
+                    .context("cannot write scenario.toml")
+            }),
+        ])
+    })?;
     hooks.check()?;
     // Charts and the report are drawn from the files just written, with the
     // totals as trials.csv holds them (to the cent) rather than reading it
     // back, so they equal what `tcosim charts RUN_DIR` draws later.
-    draw_run(dir, manifest, Some(totals_as_written(results)), formats)?;
+    draw_run(
+        dir,
+        manifest,
+        Some(totals_as_written(results)),
+        formats,
+        timings,
+    )?;
     Ok(summaries)
 }
 
 /// Writes voi.csv: the value of perfect information on each input (see
 /// [`stats::voi`]), largest first; its streams are keyed by the run's seed.
-fn write_voi(dir: &Path, results: &Results, seed: u64) -> anyhow::Result<()> {
-    let voi = stats::voi::voi(&results.totals, &results.inputs, seed);
+fn write_voi(dir: &Path, voi: &stats::voi::Voi) -> anyhow::Result<()> {
     let rows: Vec<output::schema::VoiRecord> = voi
         .ranked()
         .into_iter()
@@ -310,22 +399,53 @@ pub fn draw_run(
     manifest: &Manifest,
     totals: Option<Vec<Vec<f64>>>,
     formats: Formats,
+    timings: &Timings,
 ) -> anyhow::Result<()> {
     if !formats.any() {
         return Ok(());
     }
-    let data = RunData::load_with(dir, manifest, totals)?;
-    draw_report(&data, dir, formats)
+    let data = timings.time("reading the run back", || {
+        RunData::load_with(dir, manifest, totals)
+    })?;
+    draw_report_timed(&data, dir, formats, timings)
 }
 
 /// Draws the charts of `data` (in `formats`) and its report.html into `dir`.
 pub fn draw_report(data: &RunData, dir: &Path, formats: Formats) -> anyhow::Result<()> {
-    if formats.any() {
-        charts::write_all(data, dir, formats.png, formats.svg)?;
-    }
-    let report = html::render_report(data, &decision::sections(data))?;
-    std::fs::write(dir.join("report.html"), report)
-        .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
+    draw_report_timed(data, dir, formats, &Timings::default())
+}
+
+/// [`draw_report`], recording the time of each chart file and of the
+/// report in `timings`. The chart files and the report (which draws the
+/// charts again, inline) are made at the same time.
+pub fn draw_report_timed(
+    data: &RunData,
+    dir: &Path,
+    formats: Formats,
+    timings: &Timings,
+) -> anyhow::Result<()> {
+    let (charts, report) = rayon::join(
+        || -> anyhow::Result<()> {
+            if formats.any() {
+                let written = timings.time("charts", || {
+                    charts::write_all_timed(data, dir, formats.png, formats.svg)
+                })?;
+                for (path, took) in written {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    timings.record(&format!("chart: {name}"), took.as_secs_f64());
+                }
+            }
+            Ok(())
+        },
+        || {
+            timings.time("report.html", || -> anyhow::Result<()> {
+                let report = html::render_report(data, &decision::sections(data))?;
+                std::fs::write(dir.join("report.html"), report)
+                    .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
+            })
+        },
+    );
+    charts.and(report)
 }
 
 /// Fills in the manifest's file list (with each file's size and SHA-256)
@@ -338,7 +458,10 @@ pub fn finish_manifest(m: &mut Manifest, dir: &Path, clock: Instant) -> anyhow::
 
 /// Simulates every point of a sweep (no files), each with `trials` and
 /// `seed` overriding its scenario's: the summaries of each point, in order.
-/// Points run one after another, each on all of `pool`'s threads.
+/// Points run side by side on `pool`'s threads (each point's trials too,
+/// when threads are left over): a small point has too few chunks of trials
+/// to keep every thread busy on its own. A point's summaries are the same
+/// however it is scheduled.
 pub fn sweep_points(
     scenarios: &[Scenario],
     trials: Option<u64>,
@@ -346,23 +469,30 @@ pub fn sweep_points(
     pool: &rayon::ThreadPool,
     hooks: &Hooks<'_>,
 ) -> Result<Vec<Vec<Summary>>, Failure> {
-    let mut out = Vec::with_capacity(scenarios.len());
-    for (i, sc) in scenarios.iter().enumerate() {
-        let mut plan = RunPlan::from_scenario(sc);
-        if let Some(t) = trials {
-            plan.trials = t;
-        }
-        if let Some(s) = seed {
-            plan.seed = s;
-        }
-        let r = pool
-            .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel))
-            .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
-        out.push(stats::summarize(&r.per_trial(), &r.agg));
-        (hooks.progress)(i as u64 + 1, scenarios.len() as u64);
-    }
+    use rayon::prelude::*;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let all = scenarios.len() as u64;
+    let out: Vec<Result<Vec<Summary>, Failure>> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|sc| {
+                let mut plan = RunPlan::from_scenario(sc);
+                if let Some(t) = trials {
+                    plan.trials = t;
+                }
+                if let Some(s) = seed {
+                    plan.seed = s;
+                }
+                let r = engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel)
+                    .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
+                let summaries = stats::summarize(&r.per_trial(), &r.agg);
+                (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, all);
+                Ok(summaries)
+            })
+            .collect()
+    });
     hooks.check()?;
-    Ok(out)
+    out.into_iter().collect()
 }
 
 // ---------------------------------------------------------------- merge
@@ -450,7 +580,8 @@ pub fn merge(
         precision: None,
         ..m0.clone()
     };
-    let summaries = write_run_files(&dir, &text, &results, &manifest, formats, hooks)?;
+    let timings = Timings::default();
+    let summaries = write_run_files(&dir, &text, &results, &manifest, formats, hooks, &timings)?;
     finish_manifest(&mut manifest, &dir, clock)?;
     let dir = staged.commit()?;
     Ok(RunReport {
@@ -460,5 +591,6 @@ pub fn merge(
         stop: None,
         manifest,
         dir,
+        timings: timings.phases(),
     })
 }

@@ -17,7 +17,7 @@ pub struct Analysis {
     pub sensitivity: Sensitivity,
 }
 
-/// Computes the analyses of a run.
+/// Computes the analyses of a run, each on its own (in parallel).
 pub fn analyse(
     totals: &Totals,
     inputs: &InputDraws,
@@ -25,31 +25,57 @@ pub fn analyse(
     bands: &[MonthBand],
     horizon: usize,
 ) -> Analysis {
+    let ((comparisons, precision), (crossovers, sensitivity)) = rayon::join(
+        || {
+            rayon::join(
+                || analysis::paired_comparisons(totals),
+                || analysis::precision(totals),
+            )
+        },
+        || {
+            rayon::join(
+                || analysis::crossovers(bands, totals.n_strategies(), horizon),
+                || analysis::sensitivity(totals, inputs, summaries),
+            )
+        },
+    );
     Analysis {
-        comparisons: analysis::paired_comparisons(totals),
-        precision: analysis::precision(totals),
-        crossovers: analysis::crossovers(bands, totals.n_strategies(), horizon),
-        sensitivity: analysis::sensitivity(totals, inputs, summaries),
+        comparisons,
+        precision,
+        crossovers,
+        sensitivity,
     }
 }
 
-/// Writes the four analysis files into `dir`.
+/// Writes the four analysis files into `dir`, in parallel.
 pub fn write_all(dir: &Path, a: &Analysis, strategies: &[String]) -> Result<()> {
-    let rows: Vec<ComparisonRecord> = a.comparisons.iter().map(ComparisonRecord::from).collect();
-    schema::write_file(dir, &rows)?;
-    let rows: Vec<PrecisionRecord> = a.precision.iter().flat_map(PrecisionRecord::of).collect();
-    schema::write_file(dir, &rows)?;
-    let rows: Vec<CrossoverRecord> = a
-        .crossovers
-        .iter()
-        .map(|c| CrossoverRecord::of(c, strategies))
-        .collect();
-    schema::write_file(dir, &rows)?;
-    let rows: Vec<SensitivityRecord> = a
-        .sensitivity
-        .rows
-        .iter()
-        .map(SensitivityRecord::from)
-        .collect();
-    schema::write_file(dir, &rows)
+    super::write_in_parallel(vec![
+        Box::new(|| {
+            let rows: Vec<ComparisonRecord> =
+                a.comparisons.iter().map(ComparisonRecord::from).collect();
+            schema::write_file(dir, &rows)
+        }),
+        Box::new(|| {
+            let rows: Vec<PrecisionRecord> =
+                a.precision.iter().flat_map(PrecisionRecord::of).collect();
+            schema::write_file(dir, &rows)
+        }),
+        Box::new(|| {
+            let rows: Vec<CrossoverRecord> = a
+                .crossovers
+                .iter()
+                .map(|c| CrossoverRecord::of(c, strategies))
+                .collect();
+            schema::write_file(dir, &rows)
+        }),
+        Box::new(|| {
+            let rows: Vec<SensitivityRecord> = a
+                .sensitivity
+                .rows
+                .iter()
+                .map(SensitivityRecord::from)
+                .collect();
+            schema::write_file(dir, &rows)
+        }),
+    ])
 }

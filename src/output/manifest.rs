@@ -212,8 +212,9 @@ impl Manifest {
     /// SHA-256 of each but the manifest, report.html and the charts. Called
     /// last, when every other file is written.
     pub fn record_files(&mut self, dir: &Path) -> Result<()> {
+        use rayon::prelude::*;
         let mut files = vec!["manifest.json".to_string()];
-        let mut checksums = BTreeMap::new();
+        let mut to_check = Vec::new();
         for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let e = e.with_context(|| format!("cannot list {}", dir.display()))?;
             let name = e.file_name().to_string_lossy().into_owned();
@@ -222,9 +223,20 @@ impl Manifest {
                 continue;
             }
             if !NOT_CHECKSUMMED.contains(&name.as_str()) {
-                checksums.insert(name.clone(), file_check(&e.path())?);
+                to_check.push((name.clone(), e.path()));
             }
             files.push(name);
+        }
+        // The files are hashed in parallel; a failure is reported for the
+        // first file in name order, whatever the threads.
+        to_check.sort();
+        let checked: Vec<Result<FileCheck>> = to_check
+            .par_iter()
+            .map(|(_, path)| file_check(path))
+            .collect();
+        let mut checksums = BTreeMap::new();
+        for ((name, _), check) in to_check.into_iter().zip(checked) {
+            checksums.insert(name, check?);
         }
         files.sort();
         files.dedup();

@@ -96,14 +96,17 @@ pub struct PairComparison {
 pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
-    let mut out = Vec::with_capacity(n_s * n_s.saturating_sub(1));
     if n == 0 {
-        return out;
+        return Vec::new();
     }
-    let mut diff = Vec::with_capacity(n);
-    for a in 0..n_s {
-        for b in (0..n_s).filter(|&b| b != a) {
-            diff.clear();
+    let pairs: Vec<(usize, usize)> = (0..n_s)
+        .flat_map(|a| (0..n_s).filter(move |&b| b != a).map(move |b| (a, b)))
+        .collect();
+    // Each pair on its own, in parallel, collected in pair order.
+    pairs
+        .into_par_iter()
+        .map(|(a, b)| {
+            let mut diff = Vec::with_capacity(n);
             let (mut lt, mut eq, mut gt) = (0usize, 0usize, 0usize);
             for row in r.rows() {
                 let (x, y) = (row[a], row[b]);
@@ -119,7 +122,7 @@ pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
             let (mean, sd) = mean_sd(&diff);
             let half = half_width95(sd) / (n as f64).sqrt();
             let median = quantiles_unsorted(&mut diff, &[0.5])[0];
-            out.push(PairComparison {
+            PairComparison {
                 a,
                 b,
                 a_name: r.strategies()[a].clone(),
@@ -133,10 +136,9 @@ pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
                 p_a_cheaper: lt as f64 / n as f64,
                 p_tie: eq as f64 / n as f64,
                 p_b_cheaper: gt as f64 / n as f64,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -242,6 +244,7 @@ pub fn precision(r: &Totals) -> Vec<Precision> {
         return Vec::new();
     }
     (0..r.n_strategies())
+        .into_par_iter()
         .map(|s| {
             let mut v = r.totals_of(s);
             let (mean, sd) = mean_sd(&v);

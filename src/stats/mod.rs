@@ -15,6 +15,8 @@ pub mod voi;
 pub use aggregates::{Aggregates, Sums};
 pub use totals::{InputDraws, PerTrial, Totals, TotalsError};
 
+use rayon::prelude::*;
+
 use crate::model::{CATEGORIES, Costs};
 use exact::ExactSum;
 
@@ -112,6 +114,7 @@ impl Brief {
         let n = values.n_trials();
         let lowest = prob_cheapest(values);
         (0..values.n_strategies())
+            .into_par_iter()
             .map(|s| {
                 let mut v = values.totals_of(s);
                 v.sort_by(f64::total_cmp);
@@ -134,12 +137,20 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
     let r = t.total;
     let n_s = r.n_strategies();
     let n = r.n_trials();
-    let cheapest = prob_cheapest(r);
-    let split = paired::cheapest_split(r);
     let sums = &agg.sums;
-    let cash = Brief::of_each(t.cash, &sums.cash);
-    let lost_value = Brief::of_each(t.lost_value, &sums.lost_value);
+    // Each part on its own, in parallel; every figure is computed as it
+    // would be alone, so nothing depends on the threads.
+    let ((cheapest, split), (cash, lost_value)) = rayon::join(
+        || rayon::join(|| prob_cheapest(r), || paired::cheapest_split(r)),
+        || {
+            rayon::join(
+                || Brief::of_each(t.cash, &sums.cash),
+                || Brief::of_each(t.lost_value, &sums.lost_value),
+            )
+        },
+    );
     (0..n_s)
+        .into_par_iter()
         .map(|s| {
             let mut v = r.totals_of(s);
             let mean = sums.total[s].mean(n as u64);
