@@ -7,6 +7,7 @@
 //! the manifest, last, and move the staged directory into place. The
 //! command line only checks arguments, calls these functions and prints.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
@@ -14,7 +15,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 
 use crate::engine::{self, Results, RunError, RunPlan};
-use crate::output::manifest::{Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
+use crate::output::manifest::{FileCheck, Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
 use crate::output::rundata::RunData;
 use crate::output::schema::Money;
 use crate::output::{self, StagedDir, csv::TrialsFile};
@@ -173,7 +174,7 @@ fn run_in_pool(
     let clock = Instant::now();
     let timings = Timings::default();
     let dir = staged.path().to_path_buf();
-    let (results, stop) = timings.time("simulation", || simulate(job, &dir, pool, hooks))?;
+    let (results, stop, known) = timings.time("simulation", || simulate(job, &dir, pool, hooks))?;
     hooks.check()?;
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -217,7 +218,7 @@ fn run_in_pool(
     };
     hooks.check()?;
     timings.time("manifest (checksums)", || {
-        finish_manifest(&mut manifest, &dir, clock)
+        finish_manifest(&mut manifest, &dir, clock, known)
     })?;
     let dir = timings.time("commit", || staged.commit())?;
     Ok(RunReport {
@@ -231,14 +232,19 @@ fn run_in_pool(
     })
 }
 
+/// The checks (size and SHA-256) of files computed as they were written,
+/// by name.
+type KnownChecks = BTreeMap<String, FileCheck>;
+
 /// Simulates the job's trials (in batches until the precision goal, if
-/// any), streaming trials.csv into `dir` when asked.
+/// any), streaming trials.csv into `dir` when asked; returns trials.csv's
+/// check with the results.
 fn simulate(
     job: &RunJob,
     dir: &Path,
     pool: &rayon::ThreadPool,
     hooks: &Hooks<'_>,
-) -> Result<(Results, Option<Stop>), Failure> {
+) -> Result<(Results, Option<Stop>, KnownChecks), Failure> {
     let plan = job.plan;
     let rows = if job.trials_csv {
         Some(TrialsFile::create(dir)?)
@@ -285,10 +291,11 @@ fn simulate(
                 .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))?;
         }
     }
+    let mut known = KnownChecks::new();
     if let Some(r) = rows {
-        r.finish()?;
+        known.insert(TrialsFile::FILE.to_string(), r.finish()?);
     }
-    Ok((results, stop))
+    Ok((results, stop, known))
 }
 
 /// Writes every file of a whole run (not a shard) into `dir`: the CSVs, the
@@ -448,10 +455,16 @@ pub fn draw_report_timed(
     charts.and(report)
 }
 
-/// Fills in the manifest's file list (with each file's size and SHA-256)
-/// and wall time and writes it: the last file of a run directory.
-pub fn finish_manifest(m: &mut Manifest, dir: &Path, clock: Instant) -> anyhow::Result<()> {
-    m.record_files(dir)?;
+/// Fills in the manifest's file list (with each file's size and SHA-256,
+/// taken from `known` for the files checked as they were written) and wall
+/// time and writes it: the last file of a run directory.
+pub fn finish_manifest(
+    m: &mut Manifest,
+    dir: &Path,
+    clock: Instant,
+    known: KnownChecks,
+) -> anyhow::Result<()> {
+    m.record_files_with(dir, known)?;
     m.wall_seconds = (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     m.write(&dir.join("manifest.json"))
 }
@@ -564,8 +577,9 @@ pub fn merge(
         }
         hooks.check()?;
     }
+    let mut known = KnownChecks::new();
     if let Some(w) = rows {
-        w.finish()?;
+        known.insert(TrialsFile::FILE.to_string(), w.finish()?);
     }
     let results = results.ok_or_else(|| Failure::Input("no shards given".into()))?;
     let mut manifest = Manifest {
@@ -582,7 +596,7 @@ pub fn merge(
     };
     let timings = Timings::default();
     let summaries = write_run_files(&dir, &text, &results, &manifest, formats, hooks, &timings)?;
-    finish_manifest(&mut manifest, &dir, clock)?;
+    finish_manifest(&mut manifest, &dir, clock, known)?;
     let dir = staged.commit()?;
     Ok(RunReport {
         results,
