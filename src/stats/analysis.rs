@@ -449,6 +449,12 @@ pub fn crossovers(bands: &[MonthBand], strategies: usize, horizon: usize) -> Vec
 /// NaNs (never equal) get distinct ranks, ordered by `total_cmp`.
 /// O(n log n). The centred ranks are half-integers, so they are exact.
 fn centred_ranks(x: &[f64]) -> Vec<f64> {
+    centred_ranks_and_sorted(x).0
+}
+
+/// [`centred_ranks`] of `x`, and `x` sorted by `total_cmp` (a by-product of
+/// the ranking: the same values a sort of `x` gives).
+fn centred_ranks_and_sorted(x: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = x.len();
     let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..).collect();
     order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -467,7 +473,7 @@ fn centred_ranks(x: &[f64]) -> Vec<f64> {
         }
         i = j;
     }
-    out
+    (out, order.into_iter().map(|(v, _)| v).collect())
 }
 
 /// Pearson correlation of two centred columns given their sums of squares;
@@ -625,10 +631,8 @@ pub fn sensitivity(r: &Totals, inputs: &InputDraws, summaries: &[Summary]) -> Se
         .into_par_iter()
         .map(|k| {
             let col: Vec<f64> = (0..n).map(|t| f64::from(inputs.value(t, k))).collect();
-            let rk = centred_ranks(&col);
+            let (rk, sorted) = centred_ranks_and_sorted(&col);
             let kk = sum_sq(&rk);
-            let mut sorted = col.clone();
-            sorted.sort_by(f64::total_cmp);
             let (p10, p90) = if n == 0 {
                 (0.0, 0.0)
             } else {

@@ -117,7 +117,9 @@ impl Brief {
             .into_par_iter()
             .map(|s| {
                 let mut v = values.totals_of(s);
-                v.sort_by(f64::total_cmp);
+                // Values equal under total_cmp are the same bits: an
+                // unstable sort gives the same order, without a buffer.
+                v.sort_unstable_by(f64::total_cmp);
                 let q = |p| quantile_sorted(&v, p);
                 Brief {
                     mean: sums[s].mean(n as u64),
@@ -162,7 +164,7 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
             let cats = Costs::from_array(std::array::from_fn(|c| {
                 sums.category[s * CATEGORIES.len() + c].mean(n as u64)
             }));
-            v.sort_by(f64::total_cmp);
+            v.sort_unstable_by(f64::total_cmp); // as in Brief::of_each
             let q = |p| quantile_sorted(&v, p);
             let tail = n.div_ceil(20).max(1);
             Summary {

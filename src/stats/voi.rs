@@ -176,7 +176,7 @@ fn argmin(v: &[f64]) -> usize {
 pub fn bin_of_each(x: &[f64], k: usize) -> (Vec<usize>, usize) {
     let n = x.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
+    order.sort_unstable_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
     let mut raw = vec![0usize; n];
     let mut i = 0;
     while i < n {
