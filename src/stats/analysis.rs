@@ -456,8 +456,10 @@ fn centred_ranks(x: &[f64]) -> Vec<f64> {
 /// the ranking: the same values a sort of `x` gives).
 fn centred_ranks_and_sorted(x: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = x.len();
-    let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..).collect();
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let order: Vec<(f64, usize)> = super::sorted_order(x)
+        .into_iter()
+        .map(|t| (x[t], t))
+        .collect();
     let mid = (n as f64 + 1.0) / 2.0;
     let mut out = vec![0.0; n];
     let mut i = 0;

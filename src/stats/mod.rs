@@ -54,6 +54,29 @@ pub fn quantiles_unsorted(data: &mut [f64], ps: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// A key whose unsigned order is `f64::total_cmp`'s order of `x`.
+#[inline]
+fn total_order_key(x: f64) -> u64 {
+    // total_cmp's own transformation to a signed order, then the sign bit
+    // flipped to make it unsigned.
+    let b = x.to_bits() as i64;
+    ((b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64) ^ (1 << 63)
+}
+
+/// The indices of `x` in ascending `total_cmp` order, ties (equal bits) in
+/// index order: the order of sorting the indices by
+/// `x[a].total_cmp(&x[b]).then(a.cmp(&b))`, several times faster (a sort of
+/// plain integer pairs, without an indirect comparison).
+pub fn sorted_order(x: &[f64]) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = x
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (total_order_key(*v), i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Mean of data, summed in order.
 pub fn mean(data: &[f64]) -> f64 {
     data.iter().sum::<f64>() / data.len() as f64
@@ -261,6 +284,28 @@ mod tests {
         assert_eq!(quantile_sorted(&v, 0.5), 2.5);
         assert!((quantile_sorted(&v, 0.1) - 1.3).abs() < 1e-12);
         assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
+    }
+
+    #[test]
+    fn sorted_order_is_total_cmp_then_index() {
+        let x = [
+            3.0,
+            -0.0,
+            0.0,
+            f64::NEG_INFINITY,
+            1.5,
+            3.0,
+            -2.0,
+            f64::INFINITY,
+            0.0,
+            -1e-300,
+            f64::NAN,
+            -f64::NAN,
+            1.5,
+        ];
+        let mut want: Vec<usize> = (0..x.len()).collect();
+        want.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
+        assert_eq!(sorted_order(&x), want);
     }
 
     #[test]
