@@ -12,27 +12,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tcosim::Scenario;
 use tcosim::engine::{self, RunPlan};
-use tcosim::model::World;
-use tcosim::rng;
 use tcosim::scenario::DEFAULT_SCENARIO;
-
-/// The draws the model makes for `plan`, without the model: returns a sum
-/// so that nothing is optimised away.
-fn draws_only(sc: &Scenario, plan: RunPlan) -> f64 {
-    let h = plan.horizon as usize;
-    let mut world = World::default();
-    let mut acc = 0.0;
-    for trial in 0..plan.trials {
-        world.sample(sc, plan.seed, trial, h);
-        for s in 0..sc.strategies.len() {
-            let prefix = world.engagements[sc.strategies[s].phases[0].engagement].leave_prefix;
-            for m in 0..h as u64 {
-                acc += rng::uniform_at(prefix, m);
-            }
-        }
-    }
-    acc
-}
+use tcosim_bench::draws_only;
 
 fn engine_throughput(c: &mut Criterion) {
     let sc = Scenario::from_toml(DEFAULT_SCENARIO, "default").expect("default scenario");

@@ -247,16 +247,21 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
             for (c, x) in o.costs.iter().enumerate() {
                 out.sums.category[s * CATEGORIES.len() + c].add(*x);
             }
-            let base = s * h;
-            for m in 0..h {
-                let x = cum[m];
-                out.buckets.push(bucket(x));
-                out.min[base + m] = out.min[base + m].min(x);
-                out.max[base + m] = out.max[base + m].max(x);
-                out.sums.cost[base + m].add(x);
-                let d = 1.0 - quality[m];
+            let month = s * h..(s + 1) * h;
+            out.buckets.extend(cum.iter().map(|x| bucket(*x)));
+            let recorded = out.min[month.clone()]
+                .iter_mut()
+                .zip(&mut out.max[month.clone()])
+                .zip(&mut out.sums.cost[month.clone()])
+                .zip(&mut out.sums.degradation[month]);
+            for ((((lo, hi), cost), degradation), (x, q)) in recorded.zip(cum.iter().zip(&quality))
+            {
+                *lo = lo.min(*x);
+                *hi = hi.max(*x);
+                cost.add(*x);
+                let d = 1.0 - q;
                 if d != 0.0 {
-                    out.sums.degradation[base + m].add(d);
+                    degradation.add(d);
                 }
             }
             sink.record(&mut out.recorded, trial, &sc.strategies[s].name, &o);

@@ -7,6 +7,7 @@
 //! the manifest, last, and move the staged directory into place. The
 //! command line only checks arguments, calls these functions and prints.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
@@ -14,7 +15,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context;
 
 use crate::engine::{self, Results, RunError, RunPlan};
-use crate::output::manifest::{Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
+use crate::output::manifest::{FileCheck, Manifest, PrecisionInfo, SCHEMA_VERSION, ShardInfo};
 use crate::output::rundata::RunData;
 use crate::output::schema::Money;
 use crate::output::{self, StagedDir, csv::TrialsFile};
@@ -89,6 +90,8 @@ pub struct RunReport {
     pub manifest: Manifest,
     /// The committed results directory.
     pub dir: PathBuf,
+    /// The wall time of each phase (see [`Timings`]).
+    pub timings: Vec<(String, f64)>,
 }
 
 /// What the pipeline tells its caller while it runs.
@@ -109,6 +112,36 @@ impl Hooks<'_> {
     }
 }
 
+/// The wall time of each phase of a run, in the order they finished (for
+/// `TCOSIM_TIMINGS=1`). Phases that run at the same time (the analyses, the
+/// charts) each record their own time, so the figures can sum to more than
+/// the run's wall time.
+#[derive(Debug, Default)]
+pub struct Timings(std::sync::Mutex<Vec<(String, f64)>>);
+
+impl Timings {
+    /// Runs `f`, recording its wall time as `phase`.
+    pub fn time<T>(&self, phase: &str, f: impl FnOnce() -> T) -> T {
+        let clock = Instant::now();
+        let out = f();
+        self.record(phase, clock.elapsed().as_secs_f64());
+        out
+    }
+
+    /// Records `seconds` for `phase`.
+    pub fn record(&self, phase: &str, seconds: f64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((phase.to_string(), seconds));
+    }
+
+    /// Every phase recorded, with its seconds.
+    pub fn phases(self) -> Vec<(String, f64)> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 fn engine_failure(e: RunError, what: &Path) -> Failure {
     match e {
         RunError::Cancelled => Failure::Interrupted,
@@ -120,8 +153,18 @@ fn engine_failure(e: RunError, what: &Path) -> Failure {
 }
 
 /// Runs a job in `pool` and writes its results directory into `staged`,
-/// committing it at the end.
+/// committing it at the end. Everything runs on `pool`'s threads: the
+/// simulation, the analyses, the files, the charts.
 pub fn run(
+    job: &RunJob,
+    staged: StagedDir,
+    pool: &rayon::ThreadPool,
+    hooks: &Hooks<'_>,
+) -> Result<RunReport, Failure> {
+    pool.install(|| run_in_pool(job, staged, pool, hooks))
+}
+
+fn run_in_pool(
     job: &RunJob,
     staged: StagedDir,
     pool: &rayon::ThreadPool,
@@ -129,8 +172,9 @@ pub fn run(
 ) -> Result<RunReport, Failure> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
+    let timings = Timings::default();
     let dir = staged.path().to_path_buf();
-    let (results, stop) = simulate(job, &dir, pool, hooks)?;
+    let (results, stop, known) = timings.time("simulation", || simulate(job, &dir, pool, hooks))?;
     hooks.check()?;
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -172,11 +216,13 @@ pub fn run(
             per_trial: job.trials_csv,
             charts: job.charts,
         };
-        write_run_files(&dir, &job.text, &results, &manifest, files, hooks)?
+        write_run_files(&dir, &job.text, &results, &manifest, files, hooks, &timings)?
     };
     hooks.check()?;
-    finish_manifest(&mut manifest, &dir, clock)?;
-    let dir = staged.commit()?;
+    timings.time("manifest (checksums)", || {
+        finish_manifest(&mut manifest, &dir, clock, known)
+    })?;
+    let dir = timings.time("commit", || staged.commit())?;
     Ok(RunReport {
         results,
         summaries,
@@ -184,17 +230,23 @@ pub fn run(
         stop,
         manifest,
         dir,
+        timings: timings.phases(),
     })
 }
 
+/// The checks (size and SHA-256) of files computed as they were written,
+/// by name.
+type KnownChecks = BTreeMap<String, FileCheck>;
+
 /// Simulates the job's trials (in batches until the precision goal, if
-/// any), streaming trials.csv into `dir` when asked.
+/// any), streaming trials.csv into `dir` when asked; returns trials.csv's
+/// check with the results.
 fn simulate(
     job: &RunJob,
     dir: &Path,
     pool: &rayon::ThreadPool,
     hooks: &Hooks<'_>,
-) -> Result<(Results, Option<Stop>), Failure> {
+) -> Result<(Results, Option<Stop>, KnownChecks), Failure> {
     let plan = job.plan;
     let rows = if job.trials_csv {
         Some(TrialsFile::create(dir, &names(&job.scenario))?)
@@ -241,10 +293,11 @@ fn simulate(
                 .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))?;
         }
     }
+    let mut known = KnownChecks::new();
     if let Some(r) = rows {
-        r.finish()?;
+        known.insert(TrialsFile::FILE.to_string(), r.finish()?);
     }
-    Ok((results, stop))
+    Ok((results, stop, known))
 }
 
 /// Which of the optional files of a run directory to write.
@@ -261,6 +314,11 @@ pub struct RunFiles {
 /// analyses, scenario.toml, then the charts and report drawn from them.
 /// `manifest` describes the run (its file list is filled in later).
 /// Returns the summaries.
+///
+/// Independent work runs in parallel on the current rayon pool (the value
+/// of information beside the summaries and analyses, each file beside the
+/// others); each result is computed and written exactly as it would be
+/// alone, so the files do not depend on the threads.
 pub fn write_run_files(
     dir: &Path,
     text: &str,
@@ -268,25 +326,60 @@ pub fn write_run_files(
     manifest: &Manifest,
     files: RunFiles,
     hooks: &Hooks<'_>,
+    timings: &Timings,
 ) -> Result<Vec<Summary>, Failure> {
-    let summaries = stats::summarize(&results.per_trial(), &results.agg);
-    let bands = stats::monthly(&results.agg);
     let strategies = results.strategies();
-    output::csv::write_summary(dir, &summaries)?;
-    output::csv::write_monthly(dir, strategies, &bands)?;
-    let a = output::analysis::analyse(
-        &results.totals,
-        &results.inputs,
-        &summaries,
-        &bands,
-        results.agg.horizon,
-    );
-    output::analysis::write_all(dir, &a, strategies)?;
-    write_voi(dir, results, manifest.seed)?;
-    if files.per_trial {
-        output::csv::write_inputs(dir, &results.inputs, results.plan.first_trial)?;
-    }
-    std::fs::write(dir.join("scenario.toml"), text).context("cannot write scenario.toml")?;
+    let ((summaries, bands, a), voi) = timings.time("analysis", || {
+        rayon::join(
+            || {
+                let (summaries, bands) = rayon::join(
+                    || {
+                        timings.time("analysis: summaries", || {
+                            stats::summarize(&results.per_trial(), &results.agg)
+                        })
+                    },
+                    || stats::monthly(&results.agg),
+                );
+                let a = timings.time(
+                    "analysis: comparison, precision, crossover, sensitivity",
+                    || {
+                        output::analysis::analyse(
+                            &results.totals,
+                            &results.inputs,
+                            &summaries,
+                            &bands,
+                            results.agg.horizon,
+                        )
+                    },
+                );
+                (summaries, bands, a)
+            },
+            || {
+                timings.time("analysis: value of information", || {
+                    stats::voi::voi(&results.totals, &results.inputs, manifest.seed)
+                })
+            },
+        )
+    });
+    timings.time("writing CSVs", || {
+        output::write_in_parallel(vec![
+            Box::new(|| output::csv::write_summary(dir, &summaries)),
+            Box::new(|| output::csv::write_monthly(dir, strategies, &bands)),
+            Box::new(|| output::analysis::write_all(dir, &a, strategies)),
+            Box::new(|| write_voi(dir, &voi)),
+            Box::new(|| {
+                std::fs::write(dir.join("scenario.toml"), text)
+                    .context("cannot write scenario.toml")
+            }),
+            Box::new(|| {
+                if files.per_trial {
+                    output::csv::write_inputs(dir, &results.inputs, results.plan.first_trial)
+                } else {
+                    Ok(())
+                }
+            }),
+        ])
+    })?;
     hooks.check()?;
     // Charts and the report are drawn from the files just written, with the
     // totals as trials.csv holds them (to the cent) rather than reading it
@@ -296,14 +389,14 @@ pub fn write_run_files(
         manifest,
         Some(totals_as_written(results)),
         files.charts,
+        timings,
     )?;
     Ok(summaries)
 }
 
 /// Writes voi.csv: the value of perfect information on each input (see
 /// [`stats::voi`]), largest first; its streams are keyed by the run's seed.
-fn write_voi(dir: &Path, results: &Results, seed: u64) -> anyhow::Result<()> {
-    let voi = stats::voi::voi(&results.totals, &results.inputs, seed);
+fn write_voi(dir: &Path, voi: &stats::voi::Voi) -> anyhow::Result<()> {
     let ids = crate::scenario::strategy_ids(&voi.strategies);
     let rows: Vec<output::schema::VoiRecord> = voi
         .ranked()
@@ -338,35 +431,75 @@ pub fn draw_run(
     manifest: &Manifest,
     totals: Option<Vec<Vec<f64>>>,
     formats: Formats,
+    timings: &Timings,
 ) -> anyhow::Result<()> {
     if !formats.any() {
         return Ok(());
     }
-    let data = RunData::load_with(dir, manifest, totals)?;
-    draw_report(&data, dir, formats)
+    let data = timings.time("reading the run back", || {
+        RunData::load_with(dir, manifest, totals)
+    })?;
+    draw_report_timed(&data, dir, formats, timings)
 }
 
 /// Draws the charts of `data` (in `formats`) and its report.html into `dir`.
 pub fn draw_report(data: &RunData, dir: &Path, formats: Formats) -> anyhow::Result<()> {
-    if formats.any() {
-        charts::write_all(data, dir, formats.png, formats.svg)?;
-    }
-    let report = html::render_report(data, &decision::sections(data))?;
-    std::fs::write(dir.join("report.html"), report)
-        .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
+    draw_report_timed(data, dir, formats, &Timings::default())
 }
 
-/// Fills in the manifest's file list (with each file's size and SHA-256)
-/// and wall time and writes it: the last file of a run directory.
-pub fn finish_manifest(m: &mut Manifest, dir: &Path, clock: Instant) -> anyhow::Result<()> {
-    m.record_files(dir)?;
+/// [`draw_report`], recording the time of each chart file and of the
+/// report in `timings`. The chart files and the report (which draws the
+/// charts again, inline) are made at the same time.
+pub fn draw_report_timed(
+    data: &RunData,
+    dir: &Path,
+    formats: Formats,
+    timings: &Timings,
+) -> anyhow::Result<()> {
+    let (charts, report) = rayon::join(
+        || -> anyhow::Result<()> {
+            if formats.any() {
+                let written = timings.time("charts", || {
+                    charts::write_all_timed(data, dir, formats.png, formats.svg)
+                })?;
+                for (path, took) in written {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    timings.record(&format!("chart: {name}"), took.as_secs_f64());
+                }
+            }
+            Ok(())
+        },
+        || {
+            timings.time("report.html", || -> anyhow::Result<()> {
+                let report = html::render_report(data, &decision::sections(data))?;
+                std::fs::write(dir.join("report.html"), report)
+                    .with_context(|| format!("cannot write {}", dir.join("report.html").display()))
+            })
+        },
+    );
+    charts.and(report)
+}
+
+/// Fills in the manifest's file list (with each file's size and SHA-256,
+/// taken from `known` for the files checked as they were written) and wall
+/// time and writes it: the last file of a run directory.
+pub fn finish_manifest(
+    m: &mut Manifest,
+    dir: &Path,
+    clock: Instant,
+    known: KnownChecks,
+) -> anyhow::Result<()> {
+    m.record_files_with(dir, known)?;
     m.wall_seconds = (clock.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     m.write(&dir.join("manifest.json"))
 }
 
 /// Simulates every point of a sweep (no files), each with `trials` and
 /// `seed` overriding its scenario's: the summaries of each point, in order.
-/// Points run one after another, each on all of `pool`'s threads.
+/// Points run side by side on `pool`'s threads (each point's trials too,
+/// when threads are left over): a small point has too few chunks of trials
+/// to keep every thread busy on its own. A point's summaries are the same
+/// however it is scheduled.
 pub fn sweep_points(
     scenarios: &[Scenario],
     trials: Option<u64>,
@@ -374,23 +507,30 @@ pub fn sweep_points(
     pool: &rayon::ThreadPool,
     hooks: &Hooks<'_>,
 ) -> Result<Vec<Vec<Summary>>, Failure> {
-    let mut out = Vec::with_capacity(scenarios.len());
-    for (i, sc) in scenarios.iter().enumerate() {
-        let mut plan = RunPlan::from_scenario(sc);
-        if let Some(t) = trials {
-            plan.trials = t;
-        }
-        if let Some(s) = seed {
-            plan.seed = s;
-        }
-        let r = pool
-            .install(|| engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel))
-            .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
-        out.push(stats::summarize(&r.per_trial(), &r.agg));
-        (hooks.progress)(i as u64 + 1, scenarios.len() as u64);
-    }
+    use rayon::prelude::*;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let all = scenarios.len() as u64;
+    let out: Vec<Result<Vec<Summary>, Failure>> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .map(|sc| {
+                let mut plan = RunPlan::from_scenario(sc);
+                if let Some(t) = trials {
+                    plan.trials = t;
+                }
+                if let Some(s) = seed {
+                    plan.seed = s;
+                }
+                let r = engine::run_with_sink(sc, plan, &engine::NoSink, &|_| {}, hooks.cancel)
+                    .map_err(|e| engine_failure(e, Path::new("(no file)")))?;
+                let summaries = stats::summarize(&r.per_trial(), &r.agg);
+                (hooks.progress)(done.fetch_add(1, Ordering::Relaxed) + 1, all);
+                Ok(summaries)
+            })
+            .collect()
+    });
     hooks.check()?;
-    Ok(out)
+    out.into_iter().collect()
 }
 
 // ---------------------------------------------------------------- merge
@@ -462,8 +602,9 @@ pub fn merge(
         }
         hooks.check()?;
     }
+    let mut known = KnownChecks::new();
     if let Some(w) = rows {
-        w.finish()?;
+        known.insert(TrialsFile::FILE.to_string(), w.finish()?);
     }
     let results = results.ok_or_else(|| Failure::Input("no shards given".into()))?;
     let mut manifest = Manifest {
@@ -482,8 +623,9 @@ pub fn merge(
         per_trial: with_rows,
         charts: formats,
     };
-    let summaries = write_run_files(&dir, &text, &results, &manifest, files, hooks)?;
-    finish_manifest(&mut manifest, &dir, clock)?;
+    let timings = Timings::default();
+    let summaries = write_run_files(&dir, &text, &results, &manifest, files, hooks, &timings)?;
+    finish_manifest(&mut manifest, &dir, clock, known)?;
     let dir = staged.commit()?;
     Ok(RunReport {
         results,
@@ -492,5 +634,6 @@ pub fn merge(
         stop: None,
         manifest,
         dir,
+        timings: timings.phases(),
     })
 }

@@ -74,7 +74,29 @@ pub fn run_command(args: RunArgs) -> Result<(), CliError> {
     if !args.quiet {
         print_wrote(&done, clock);
     }
+    if std::env::var_os("TCOSIM_TIMINGS").is_some_and(|v| v == "1") {
+        eprint!(
+            "{}",
+            timings_table(&done.timings, clock.elapsed().as_secs_f64())
+        );
+    }
     Ok(())
+}
+
+/// The `TCOSIM_TIMINGS=1` breakdown: each phase's wall time, then the
+/// whole command's.
+fn timings_table(phases: &[(String, f64)], total: f64) -> String {
+    let width = phases
+        .iter()
+        .map(|(p, _)| p.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    let mut out = String::from("timings (wall seconds; phases side by side overlap):\n");
+    for (phase, secs) in phases.iter().chain([&("total".to_string(), total)]) {
+        out.push_str(&format!("  {phase:<width$}  {secs:>8.3}\n"));
+    }
+    out
 }
 
 /// Names the output directory in a failure to write it (a full disk, ...):

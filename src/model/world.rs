@@ -125,14 +125,16 @@ struct WorldStreams {
     roadmap_sizes: u64,
 }
 
-fn world_streams() -> WorldStreams {
-    WorldStreams {
+/// The world's stream names, hashed once per process (not once per trial).
+fn world_streams() -> &'static WorldStreams {
+    static STREAMS: std::sync::OnceLock<WorldStreams> = std::sync::OnceLock::new();
+    STREAMS.get_or_init(|| WorldStreams {
         traction: name_hash("project.traction_probability#outcome"),
         drift_events: name_hash("drift.events_per_month#events"),
         drift_severity: name_hash("drift.severity"),
         roadmap_events: name_hash("roadmap.projects_per_month#arrivals"),
         roadmap_sizes: name_hash("roadmap.project_size_months"),
-    }
+    })
 }
 
 /// Draws a Poisson count with mean `lambda` (capped at

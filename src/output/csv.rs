@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
+use super::manifest::{CheckedWriter, FileCheck};
 use super::schema::{self, Money, MonthlyRecord, Prob, QualityRecord, SummaryRecord, TrialRecord};
 use crate::engine::TrialSink;
 use crate::model::Outcome;
@@ -97,19 +98,25 @@ pub struct TrialsFile {
     path: PathBuf,
     /// The strategies' names and ids, in scenario order.
     strategies: Vec<(String, String)>,
-    out: Mutex<std::io::BufWriter<std::fs::File>>,
+    out: Mutex<Out>,
 }
 
+/// Where trials.csv's bytes go: hashed on their way to the file, so the
+/// manifest's checksum needs no second read of the largest file.
+type Out = CheckedWriter<std::io::BufWriter<std::fs::File>>;
+
 impl TrialsFile {
+    /// The file's name.
+    pub const FILE: &str = <TrialRecord as schema::CsvFile>::FILE;
+
     /// Creates `dir/trials.csv` and writes the header; `strategies` are the
     /// names of the strategies whose outcomes it will record.
     pub fn create(dir: &Path, strategies: &[String]) -> Result<TrialsFile> {
-        let path = dir.join(<TrialRecord as schema::CsvFile>::FILE);
+        let path = dir.join(Self::FILE);
         let f = std::fs::File::create(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
-        let w = schema::RowWriter::<TrialRecord, _>::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            f,
+        let w = schema::RowWriter::<TrialRecord, _>::new(CheckedWriter::new(
+            std::io::BufWriter::with_capacity(1 << 20, f),
         ))?;
         let ids = strategy_ids(strategies);
         Ok(TrialsFile {
@@ -128,18 +135,17 @@ impl TrialsFile {
         Ok(())
     }
 
-    /// Flushes what is buffered.
-    pub fn finish(self) -> Result<()> {
-        use std::io::Write;
+    /// Flushes what is buffered; returns the file's size and SHA-256.
+    pub fn finish(self) -> Result<FileCheck> {
         let path = self.path;
         self.out
             .into_inner()
             .unwrap_or_else(|e| e.into_inner())
-            .flush()
+            .finish()
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::io::BufWriter<std::fs::File>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Out> {
         // A panic while holding the lock cannot leave the writer in a state
         // worse than a failed write, which is reported anyway.
         self.out.lock().unwrap_or_else(|e| e.into_inner())

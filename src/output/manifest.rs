@@ -218,7 +218,19 @@ impl Manifest {
     /// SHA-256 of each but the manifest, report.html and the charts. Called
     /// last, when every other file is written.
     pub fn record_files(&mut self, dir: &Path) -> Result<()> {
+        self.record_files_with(dir, BTreeMap::new())
+    }
+
+    /// [`Manifest::record_files`], taking the checks of `known` files (by
+    /// name, computed as they were written) instead of reading them again.
+    pub fn record_files_with(
+        &mut self,
+        dir: &Path,
+        mut known: BTreeMap<String, FileCheck>,
+    ) -> Result<()> {
+        use rayon::prelude::*;
         let mut files = vec!["manifest.json".to_string()];
+        let mut to_check = Vec::new();
         let mut checksums = BTreeMap::new();
         for e in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
             let e = e.with_context(|| format!("cannot list {}", dir.display()))?;
@@ -227,10 +239,22 @@ impl Manifest {
                 files.push(format!("{name}/"));
                 continue;
             }
-            if !NOT_CHECKSUMMED.contains(&name.as_str()) {
-                checksums.insert(name.clone(), file_check(&e.path())?);
+            if let Some(check) = known.remove(&name) {
+                checksums.insert(name.clone(), check);
+            } else if !NOT_CHECKSUMMED.contains(&name.as_str()) {
+                to_check.push((name.clone(), e.path()));
             }
             files.push(name);
+        }
+        // The files are hashed in parallel; a failure is reported for the
+        // first file in name order, whatever the threads.
+        to_check.sort();
+        let checked: Vec<Result<FileCheck>> = to_check
+            .par_iter()
+            .map(|(_, path)| file_check(path))
+            .collect();
+        for ((name, _), check) in to_check.into_iter().zip(checked) {
+            checksums.insert(name, check?);
         }
         files.sort();
         files.dedup();
@@ -302,6 +326,48 @@ impl Manifest {
                 dir.join("scenario.toml").display()
             ),
         }
+    }
+}
+
+/// A writer that passes every byte on and keeps their count and SHA-256,
+/// so that a file written in one pass (trials.csv, as the run goes) needs
+/// no second read for its checksum.
+pub struct CheckedWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: std::io::Write> CheckedWriter<W> {
+    pub fn new(inner: W) -> CheckedWriter<W> {
+        CheckedWriter {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Flushes the writer and returns the size and SHA-256 of everything
+    /// written through it.
+    pub fn finish(mut self) -> std::io::Result<FileCheck> {
+        self.inner.flush()?;
+        Ok(FileCheck {
+            bytes: self.bytes,
+            sha256: hex(&self.hasher.finalize()),
+        })
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for CheckedWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -17,3 +17,16 @@ pub use staged::{
     OutputKind, PREVIOUS, StagedDir, abandon_staged, abandon_unless_committed, previous_run,
     refuse_shard, remove_soon, replace_file, write_new_file,
 };
+
+/// A writer of one file, independent of the others.
+pub type FileWriter<'a> = Box<dyn FnOnce() -> anyhow::Result<()> + Send + 'a>;
+
+/// Runs independent file writers in parallel (on the current rayon pool).
+/// Every writer runs; the error reported is the first in the order given,
+/// so the message does not depend on the threads. Each file's bytes are
+/// those its writer alone produces.
+pub fn write_in_parallel(writers: Vec<FileWriter<'_>>) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let done: Vec<anyhow::Result<()>> = writers.into_par_iter().map(|w| w()).collect();
+    done.into_iter().collect()
+}

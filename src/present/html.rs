@@ -133,13 +133,16 @@ fn swatch(position: usize) -> String {
     )
 }
 
+/// The charts as inline SVG figures; drawn in parallel, written in order.
 fn figures(out: &mut String, charts: &[Chart]) -> Result<()> {
-    for chart in charts {
+    use rayon::prelude::*;
+    let svgs: Vec<Result<String>> = charts.par_iter().map(Chart::to_svg).collect();
+    for (chart, svg) in charts.iter().zip(svgs) {
         let _ = write!(
             out,
             "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
             chart.name(),
-            chart.to_svg()?,
+            svg?,
             escape(caption(chart.name()))
         );
     }

@@ -96,14 +96,17 @@ pub struct PairComparison {
 pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
     let n_s = r.n_strategies();
     let n = r.n_trials();
-    let mut out = Vec::with_capacity(n_s * n_s.saturating_sub(1));
     if n == 0 {
-        return out;
+        return Vec::new();
     }
-    let mut diff = Vec::with_capacity(n);
-    for a in 0..n_s {
-        for b in (0..n_s).filter(|&b| b != a) {
-            diff.clear();
+    let pairs: Vec<(usize, usize)> = (0..n_s)
+        .flat_map(|a| (0..n_s).filter(move |&b| b != a).map(move |b| (a, b)))
+        .collect();
+    // Each pair on its own, in parallel, collected in pair order.
+    pairs
+        .into_par_iter()
+        .map(|(a, b)| {
+            let mut diff = Vec::with_capacity(n);
             let (mut lt, mut eq, mut gt) = (0usize, 0usize, 0usize);
             for row in r.rows() {
                 let (x, y) = (row[a], row[b]);
@@ -119,7 +122,7 @@ pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
             let (mean, sd) = mean_sd(&diff);
             let half = half_width95(sd) / (n as f64).sqrt();
             let median = quantiles_unsorted(&mut diff, &[0.5])[0];
-            out.push(PairComparison {
+            PairComparison {
                 a,
                 b,
                 a_name: r.strategies()[a].clone(),
@@ -133,10 +136,9 @@ pub fn paired_comparisons(r: &Totals) -> Vec<PairComparison> {
                 p_a_cheaper: lt as f64 / n as f64,
                 p_tie: eq as f64 / n as f64,
                 p_b_cheaper: gt as f64 / n as f64,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -242,6 +244,7 @@ pub fn precision(r: &Totals) -> Vec<Precision> {
         return Vec::new();
     }
     (0..r.n_strategies())
+        .into_par_iter()
         .map(|s| {
             let mut v = r.totals_of(s);
             let (mean, sd) = mean_sd(&v);
@@ -446,9 +449,17 @@ pub fn crossovers(bands: &[MonthBand], strategies: usize, horizon: usize) -> Vec
 /// NaNs (never equal) get distinct ranks, ordered by `total_cmp`.
 /// O(n log n). The centred ranks are half-integers, so they are exact.
 fn centred_ranks(x: &[f64]) -> Vec<f64> {
+    centred_ranks_and_sorted(x).0
+}
+
+/// [`centred_ranks`] of `x`, and `x` sorted by `total_cmp` (a by-product of
+/// the ranking: the same values a sort of `x` gives).
+fn centred_ranks_and_sorted(x: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = x.len();
-    let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..).collect();
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let order: Vec<(f64, usize)> = super::sorted_order(x)
+        .into_iter()
+        .map(|t| (x[t], t))
+        .collect();
     let mid = (n as f64 + 1.0) / 2.0;
     let mut out = vec![0.0; n];
     let mut i = 0;
@@ -464,7 +475,7 @@ fn centred_ranks(x: &[f64]) -> Vec<f64> {
         }
         i = j;
     }
-    out
+    (out, order.into_iter().map(|(v, _)| v).collect())
 }
 
 /// Pearson correlation of two centred columns given their sums of squares;
@@ -651,10 +662,8 @@ pub fn sensitivity(
         .into_par_iter()
         .map(|k| {
             let col: Vec<f64> = (0..n).map(|t| f64::from(inputs.value(t, k))).collect();
-            let rk = centred_ranks(&col);
+            let (rk, sorted) = centred_ranks_and_sorted(&col);
             let kk = sum_sq(&rk);
-            let mut sorted = col.clone();
-            sorted.sort_by(f64::total_cmp);
             let (p10, p90) = if n == 0 {
                 (0.0, 0.0)
             } else {

@@ -15,6 +15,8 @@ pub mod voi;
 pub use aggregates::{Aggregates, Sums};
 pub use totals::{InputDraws, PerTrial, Totals, TotalsError};
 
+use rayon::prelude::*;
+
 use crate::model::{CATEGORIES, Costs};
 use exact::ExactSum;
 
@@ -50,6 +52,29 @@ pub fn quantiles_unsorted(data: &mut [f64], ps: &[f64]) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// A key whose unsigned order is `f64::total_cmp`'s order of `x`.
+#[inline]
+fn total_order_key(x: f64) -> u64 {
+    // total_cmp's own transformation to a signed order, then the sign bit
+    // flipped to make it unsigned.
+    let b = x.to_bits() as i64;
+    ((b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64) ^ (1 << 63)
+}
+
+/// The indices of `x` in ascending `total_cmp` order, ties (equal bits) in
+/// index order: the order of sorting the indices by
+/// `x[a].total_cmp(&x[b]).then(a.cmp(&b))`, several times faster (a sort of
+/// plain integer pairs, without an indirect comparison).
+pub fn sorted_order(x: &[f64]) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize)> = x
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (total_order_key(*v), i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Mean of data, summed in order.
@@ -128,9 +153,12 @@ impl Brief {
         let n = values.n_trials();
         let lowest = prob_cheapest(values);
         (0..values.n_strategies())
+            .into_par_iter()
             .map(|s| {
                 let mut v = values.totals_of(s);
-                v.sort_by(f64::total_cmp);
+                // Values equal under total_cmp are the same bits: an
+                // unstable sort gives the same order, without a buffer.
+                v.sort_unstable_by(f64::total_cmp);
                 let q = |p| quantile_sorted(&v, p);
                 Brief {
                     mean: sums[s].mean(n as u64),
@@ -150,12 +178,20 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
     let r = t.total;
     let n_s = r.n_strategies();
     let n = r.n_trials();
-    let cheapest = prob_cheapest(r);
-    let split = paired::cheapest_split(r);
     let sums = &agg.sums;
-    let cash = Brief::of_each(t.cash, &sums.cash);
-    let lost_value = Brief::of_each(t.lost_value, &sums.lost_value);
+    // Each part on its own, in parallel; every figure is computed as it
+    // would be alone, so nothing depends on the threads.
+    let ((cheapest, split), (cash, lost_value)) = rayon::join(
+        || rayon::join(|| prob_cheapest(r), || paired::cheapest_split(r)),
+        || {
+            rayon::join(
+                || Brief::of_each(t.cash, &sums.cash),
+                || Brief::of_each(t.lost_value, &sums.lost_value),
+            )
+        },
+    );
     (0..n_s)
+        .into_par_iter()
         .map(|s| {
             let mut v = r.totals_of(s);
             let mean = sums.total[s].mean(n as u64);
@@ -167,7 +203,7 @@ pub fn summarize(t: &PerTrial<'_>, agg: &Aggregates) -> Vec<Summary> {
             let cats = Costs::from_array(std::array::from_fn(|c| {
                 sums.category[s * CATEGORIES.len() + c].mean(n as u64)
             }));
-            v.sort_by(f64::total_cmp);
+            v.sort_unstable_by(f64::total_cmp); // as in Brief::of_each
             let q = |p| quantile_sorted(&v, p);
             let tail = n.div_ceil(20).max(1);
             Summary {
@@ -270,6 +306,28 @@ mod tests {
         assert_eq!(quantile_sorted(&v, 0.5), 2.5);
         assert!((quantile_sorted(&v, 0.1) - 1.3).abs() < 1e-12);
         assert_eq!(quantile_sorted(&[7.0], 0.3), 7.0);
+    }
+
+    #[test]
+    fn sorted_order_is_total_cmp_then_index() {
+        let x = [
+            3.0,
+            -0.0,
+            0.0,
+            f64::NEG_INFINITY,
+            1.5,
+            3.0,
+            -2.0,
+            f64::INFINITY,
+            0.0,
+            -1e-300,
+            f64::NAN,
+            -f64::NAN,
+            1.5,
+        ];
+        let mut want: Vec<usize> = (0..x.len()).collect();
+        want.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
+        assert_eq!(sorted_order(&x), want);
     }
 
     #[test]

@@ -49,8 +49,10 @@ pub const VOI_TRIALS: usize = super::analysis::SENSITIVITY_TRIALS;
 pub const BOOTSTRAP_REPS: usize = 200;
 /// Shuffles of the input for the bias (noise floor).
 pub const NULL_SHUFFLES: usize = 10;
-/// The most bins.
+/// The most bins (at most 256: a bin is stored in a byte).
 pub const MAX_BINS: usize = 50;
+// The shuffles store trial indices as u32, bins as u8.
+const _: () = assert!(VOI_TRIALS <= u32::MAX as usize && MAX_BINS <= 256);
 
 /// The number of bins for `n` trials: the cube root of `n`, rounded, kept
 /// between 2 and [`MAX_BINS`] (10,000 trials: 22 bins of about 450).
@@ -175,8 +177,7 @@ fn argmin(v: &[f64]) -> usize {
 /// (renumbered so that none is empty) and their number.
 pub fn bin_of_each(x: &[f64], k: usize) -> (Vec<usize>, usize) {
     let n = x.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
+    let order = super::sorted_order(x);
     let mut raw = vec![0usize; n];
     let mut i = 0;
     while i < n {
@@ -208,11 +209,16 @@ pub fn bin_of_each(x: &[f64], k: usize) -> (Vec<usize>, usize) {
 
 /// Per bin and strategy, the sum of TCOs, and per bin the trials:
 /// `(sums[b * S + s], counts[b])`, summed in trial order.
-fn bin_sums(rows: &[f64], s_n: usize, bins: &[usize], k: usize) -> (Vec<f64>, Vec<usize>) {
+fn bin_sums(
+    rows: &[f64],
+    s_n: usize,
+    bins: impl IntoIterator<Item = usize>,
+    k: usize,
+) -> (Vec<f64>, Vec<usize>) {
     let mut sums = vec![0.0; k * s_n];
     let mut counts = vec![0usize; k];
-    for (t, b) in bins.iter().enumerate() {
-        counts[*b] += 1;
+    for (t, b) in bins.into_iter().enumerate() {
+        counts[b] += 1;
         let row = &rows[t * s_n..(t + 1) * s_n];
         for (acc, v) in sums[b * s_n..(b + 1) * s_n].iter_mut().zip(row) {
             *acc += v;
@@ -287,7 +293,10 @@ pub fn voi(totals: &Totals, inputs: &InputDraws, seed: u64) -> Voi {
     let choice_now = argmin(&means);
     // The shuffles, shared by every input: trial t takes the bin of trial
     // perm[t].
-    let shuffles: Vec<Vec<usize>> = (0..NULL_SHUFFLES)
+    // Stored as u32 (VOI_TRIALS fits): half the memory the inputs' passes
+    // read at random.
+    let shuffles: Vec<Vec<u32>> = (0..NULL_SHUFFLES)
+        .into_par_iter()
         .map(|r| {
             let mut rng = rng::stream(seed, r as u64, rng::name_hash("voi.shuffle"), 0);
             let mut p: Vec<usize> = (0..n).collect();
@@ -296,7 +305,7 @@ pub fn voi(totals: &Totals, inputs: &InputDraws, seed: u64) -> Voi {
                 let j = rng.random_range(0..=i);
                 p.swap(i, j);
             }
-            p
+            p.into_iter().map(|t| t as u32).collect()
         })
         .collect();
     let out = (0..inputs.names().len())
@@ -330,12 +339,12 @@ fn one_input(
     bins: &[usize],
     k: usize,
     choice_now: usize,
-    shuffles: &[Vec<usize>],
+    shuffles: &[Vec<u32>],
     seed: u64,
     input: usize,
 ) -> VoiRow {
     let n = bins.len();
-    let (sums, counts) = bin_sums(rows, s_n, bins, k);
+    let (sums, counts) = bin_sums(rows, s_n, bins.iter().copied(), k);
     let w: Vec<f64> = counts.iter().map(|c| *c as f64 / n as f64).collect();
     let means: Vec<f64> = sums
         .iter()
@@ -406,13 +415,12 @@ fn one_input(
     let se = (replicated.iter().map(|v| (v - mean_r).powi(2)).sum::<f64>() / (r - 1.0)).sqrt();
 
     // Bias: the same estimator on the input shuffled across trials.
-    let mut shuffled_bins = vec![0usize; n];
+    // Read at random through each shuffle: one byte a trial (k <= MAX_BINS).
+    let compact: Vec<u8> = bins.iter().map(|b| *b as u8).collect();
     let mut null = 0.0;
     for p in shuffles {
-        for (t, sb) in shuffled_bins.iter_mut().enumerate() {
-            *sb = bins[p[t]];
-        }
-        let (sums, counts) = bin_sums(rows, s_n, &shuffled_bins, k);
+        let shuffled = p.iter().map(|t| usize::from(compact[*t as usize]));
+        let (sums, counts) = bin_sums(rows, s_n, shuffled, k);
         let means: Vec<f64> = sums
             .iter()
             .enumerate()

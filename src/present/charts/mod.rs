@@ -21,10 +21,12 @@ pub mod sweep;
 pub mod voi;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
 pub use breakdown::{Segment, breakdown_bars};
 pub use cost_over_time::{CostPoint, Crossing, cost_over_time_series, median_crossings};
@@ -185,32 +187,63 @@ fn run_line(data: &RunData) -> String {
 }
 
 /// Writes each chart as `dir/charts/NAME.png` and/or `.svg`; returns the
-/// files written.
-fn write_charts(charts: &[Chart], dir: &Path, png: bool, svg: bool) -> Result<Vec<PathBuf>> {
+/// files written, with the time each took. The charts are drawn in
+/// parallel (each file on its own); the list keeps the order of `charts`.
+fn write_charts(
+    charts: &[Chart],
+    dir: &Path,
+    png: bool,
+    svg: bool,
+) -> Result<Vec<(PathBuf, Duration)>> {
     let out = dir.join("charts");
     if png || svg {
         std::fs::create_dir_all(&out)
             .with_context(|| format!("cannot create the directory {}", out.display()))?;
     }
-    let mut written = Vec::new();
-    for chart in charts {
-        if png {
-            let path = out.join(format!("{}.png", chart.name()));
-            chart.write_png(&path)?;
-            written.push(path);
-        }
-        if svg {
-            let path = out.join(format!("{}.svg", chart.name()));
-            std::fs::write(&path, chart.to_svg()?)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            written.push(path);
-        }
-    }
-    Ok(written)
+    let files: Vec<(&Chart, bool)> = charts
+        .iter()
+        .flat_map(|c| [(c, true), (c, false)])
+        .filter(|(_, is_png)| if *is_png { png } else { svg })
+        .collect();
+    let written: Vec<Result<(PathBuf, Duration)>> = files
+        .par_iter()
+        .map(|(chart, is_png)| {
+            let clock = Instant::now();
+            let path = out.join(format!(
+                "{}.{}",
+                chart.name(),
+                if *is_png { "png" } else { "svg" }
+            ));
+            if *is_png {
+                chart.write_png(&path)?;
+            } else {
+                std::fs::write(&path, chart.to_svg()?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok((path, clock.elapsed()))
+        })
+        .collect();
+    // The first failure in chart order, whichever thread met it first.
+    written.into_iter().collect()
+}
+
+/// The paths of [`write_charts`]'s files.
+fn paths(written: Vec<(PathBuf, Duration)>) -> Vec<PathBuf> {
+    written.into_iter().map(|(p, _)| p).collect()
 }
 
 /// Draws every chart of a run into `dir/charts/`, as PNG and/or SVG.
 pub fn write_all(data: &RunData, dir: &Path, png: bool, svg: bool) -> Result<Vec<PathBuf>> {
+    write_all_timed(data, dir, png, svg).map(paths)
+}
+
+/// [`write_all`], with the wall time each file took to draw and write.
+pub fn write_all_timed(
+    data: &RunData,
+    dir: &Path,
+    png: bool,
+    svg: bool,
+) -> Result<Vec<(PathBuf, Duration)>> {
     write_charts(&Chart::of_run(data), dir, png, svg)
 }
 
@@ -227,7 +260,7 @@ pub fn write_sweep(
     } else {
         Chart::SweepHeatmap(data)
     };
-    write_charts(&[chart], dir, png, svg)
+    write_charts(&[chart], dir, png, svg).map(paths)
 }
 
 /// Draws `compare_cdf` and `compare_medians` of labelled runs into
@@ -238,5 +271,5 @@ pub fn write_compare(
     png: bool,
     svg: bool,
 ) -> Result<Vec<PathBuf>> {
-    write_charts(&Chart::of_comparison(runs), dir, png, svg)
+    write_charts(&Chart::of_comparison(runs), dir, png, svg).map(paths)
 }
