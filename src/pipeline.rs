@@ -47,7 +47,9 @@ impl From<anyhow::Error> for Failure {
 /// strategy is settled, or until `max_trials`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PrecisionGoal {
+    /// The relative 95% half-width every mean must reach.
     pub rel: f64,
+    /// The most trials to run.
     pub max_trials: u64,
 }
 
@@ -63,6 +65,7 @@ pub enum Stop {
 /// A checked plan of one run: what to simulate and what to write.
 #[derive(Debug, Clone)]
 pub struct RunJob {
+    /// The checked scenario.
     pub scenario: Scenario,
     /// The scenario's text (hashed into the manifest, copied beside the results).
     pub text: String,
@@ -72,21 +75,26 @@ pub struct RunJob {
     pub plan: RunPlan,
     /// For a shard `(index, count)`, 1-based, and the trials of the whole run.
     pub shard: Option<(u64, u64, u64)>,
+    /// Run until this goal (`--precision`), if any.
     pub precision: Option<PrecisionGoal>,
     /// Whether to write trials.csv.
     pub trials_csv: bool,
+    /// The chart formats (none: no charts and no report).
     pub charts: Formats,
 }
 
 /// What a finished run reports back for printing.
 #[derive(Debug)]
 pub struct RunReport {
+    /// Every trial's results.
     pub results: Results,
     /// Summaries in scenario order (empty for a shard).
     pub summaries: Vec<Summary>,
     /// Whether the scenario counts lost value in the total.
     pub include_business_impact: bool,
+    /// How a precision run ended (`None` for a run of fixed size).
     pub stop: Option<Stop>,
+    /// The run's manifest, as written.
     pub manifest: Manifest,
     /// The committed results directory.
     pub dir: PathBuf,

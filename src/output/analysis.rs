@@ -12,9 +12,13 @@ use crate::stats::{InputDraws, MonthBand, Summary, Totals};
 
 /// Everything the analysis files hold.
 pub struct Analysis {
+    /// Every ordered pair, trial by trial (comparison.csv).
     pub comparisons: Vec<PairComparison>,
+    /// Monte Carlo error of each strategy's figures (precision.csv).
     pub precision: Vec<Precision>,
+    /// Every ordered pair's crossover month (crossover.csv).
     pub crossovers: Vec<Crossover>,
+    /// Rank correlations and dollar effects of the inputs (sensitivity.csv).
     pub sensitivity: Sensitivity,
 }
 

@@ -339,6 +339,7 @@ pub struct CheckedWriter<W> {
 }
 
 impl<W: std::io::Write> CheckedWriter<W> {
+    /// A writer that passes every byte to `inner`, counting and hashing it.
     pub fn new(inner: W) -> CheckedWriter<W> {
         CheckedWriter {
             inner,
