@@ -209,6 +209,14 @@ fn stdout_holds_the_data_and_stderr_the_status() {
         assert!(stdout.contains(data), "{data} not on stdout: {stdout}");
         assert!(!stderr.contains(data), "{data} on stderr: {stderr}");
     }
+    // Standard output starts with the table: `| head -2` is its header.
+    assert!(
+        stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("strategy ")),
+        "stdout does not start with the table's header: {stdout}"
+    );
     for status in ["Scenario: ", "Simulating 200 trials", "Wrote "] {
         assert!(stderr.contains(status), "{status} not on stderr: {stderr}");
         assert!(!stdout.contains(status), "{status} on stdout: {stdout}");

@@ -160,7 +160,9 @@ fn print_done(job: &RunJob, done: &RunReport, out: &Out) -> Result<(), CliError>
             r.plan.first_trial + r.plan.trials - 1
         ));
     } else {
-        out.line("")?;
+        // The blank line after the status lines is status too, so that
+        // standard output starts with the table (`| head -1` is its header).
+        status("");
         out.print(present::terminal::summary_table(
             &done.summaries,
             done.include_business_impact,
