@@ -92,14 +92,7 @@ impl RunFigures {
                 pairs.push((
                     index(&c.strategy_a)?,
                     index(&c.strategy_b)?,
-                    PairDifference {
-                        mean: c.mean_a_minus_b.0,
-                        ci_low: c.ci95_low.0,
-                        ci_high: c.ci95_high.0,
-                        p50: c.p50_a_minus_b.0,
-                        prob_a_cheaper: c.prob_a_cheaper.0,
-                        prob_tie: c.prob_tie.0,
-                    },
+                    PairDifference::from(&c),
                 ));
             }
         }
