@@ -413,6 +413,14 @@ fn a_rerun_prints_its_changes_against_the_previous_run() {
         "{text}"
     );
     assert!(text.contains("added    strategies.Agency"), "{text}");
+    // Whether the verdict moved, not only the lowest median.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("The verdict still leads with ")
+                || l.starts_with("The verdict moved: ")
+                || l.starts_with("The verdict is the same as in previous: ")),
+        "{text}"
+    );
 }
 
 /// Polls `what` every 100 ms until it holds, for at most `limit`; on
@@ -604,6 +612,12 @@ fn compare_lists_added_removed_and_changed_strategies_once() {
         );
     }
     assert_eq!(report.matches("<h3>Inputs and strategies: ").count(), 1);
+    // The verdict's lead, in both.
+    let lead = text
+        .lines()
+        .find(|l| l.starts_with("The verdict "))
+        .unwrap_or_else(|| panic!("no verdict line in\n{text}"));
+    assert!(report.contains(&lead.replace('"', "&quot;")), "{lead}");
     assert!(
         !report.contains("What differs between the runs"),
         "a stale section"

@@ -768,3 +768,34 @@ fn brief_says_degenerate_runs_plainly() {
     e.trials = 2;
     assert_eq!(brief(&e), verdict(&e));
 }
+
+/// A re-run or a comparison says whether the verdict moved: whom it leads
+/// with, or the two it calls close.
+#[test]
+fn the_verdicts_lead_and_whether_it_moved() {
+    let sm = issue12_default();
+    let e = evidence(&sm, issue12_default_pairs());
+    assert_eq!(lead(&e), Lead::Strategy("Freelance".to_string()));
+    let even = diff(-100.0, (-900.0, 700.0), 0.0, 0.51, 0.0);
+    let close = evidence(&sm, vec![(1, 0, even)]);
+    assert_eq!(
+        lead(&close),
+        Lead::Close("Freelance on retainer".to_string(), "Freelance".to_string())
+    );
+    let mut few = evidence(&sm, issue12_default_pairs());
+    few.trials = 2;
+    assert_eq!(lead(&few), Lead::Nothing);
+    let f = lead(&e);
+    assert_eq!(
+        lead_line(("previous", &f), ("this run", &f)).unwrap(),
+        "The verdict still leads with Freelance, as in previous."
+    );
+    assert_eq!(
+        lead_line(("a", &f), ("b", &lead(&close))).unwrap(),
+        "The verdict moved: Freelance first in a → Freelance on retainer and Freelance close in b."
+    );
+    assert_eq!(
+        lead_line(("a", &Lead::Nothing), ("b", &Lead::Nothing)),
+        None
+    );
+}

@@ -594,6 +594,56 @@ fn opening(e: &Evidence<'_>) -> Result<Opening, Vec<String>> {
     })
 }
 
+/// Whom a run's verdict leads with: what a re-run or a comparison says
+/// moved, or stayed, between two runs (the figures move with every run; the
+/// lead is the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lead {
+    /// The strategy that wins more head-to-heads against the other of the
+    /// [`contenders`] ("Usually X" or "More often X").
+    Strategy(String),
+    /// The contenders are close ([`PairDifference::close`]).
+    Close(String, String),
+    /// Nothing is ranked: too few trials, one strategy, all the same, or
+    /// no comparison.
+    Nothing,
+}
+
+/// The [`Lead`] of the verdict of `e`.
+pub fn lead(e: &Evidence<'_>) -> Lead {
+    let name = |i: usize| e.summaries[i].strategy.clone();
+    match opening(e) {
+        Ok(o) if o.d.close() => Lead::Close(name(o.a), name(o.b)),
+        Ok(o) => Lead::Strategy(name(o.w)),
+        Err(_) => Lead::Nothing,
+    }
+}
+
+/// Whether the verdict moved from the run labelled `before` to the one
+/// labelled `after`: "The verdict still leads with X, as in before." or
+/// "The verdict moved: X first in before → Y and Z close in after."; `None`
+/// when neither ranks anything.
+pub fn lead_line(before: (&str, &Lead), after: (&str, &Lead)) -> Option<String> {
+    let ((bl, b), (al, a)) = (before, after);
+    let say = |l: &Lead| match l {
+        Lead::Strategy(x) => format!("{x} first"),
+        Lead::Close(x, y) => format!("{x} and {y} close"),
+        Lead::Nothing => "nothing ranked".to_string(),
+    };
+    match (b, a) {
+        (Lead::Nothing, Lead::Nothing) => None,
+        (Lead::Strategy(x), Lead::Strategy(y)) if x == y => {
+            Some(format!("The verdict still leads with {x}, as in {bl}."))
+        }
+        _ if b == a => Some(format!("The verdict is the same as in {bl}: {}.", say(a))),
+        _ => Some(format!(
+            "The verdict moved: {} in {bl} → {} in {al}.",
+            say(b),
+            say(a)
+        )),
+    }
+}
+
 /// The tail: when `l`, which wins fewer head-to-heads against `w` (`dw`
 /// is w − l), has the lower P90.
 fn tail(sm: &[Summary], w: usize, l: usize, dw: &PairDifference) -> Option<String> {

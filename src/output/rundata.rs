@@ -225,14 +225,7 @@ impl RunData {
             comparisons.push(ComparisonRow {
                 a: index(&c.strategy_a, &c.strategy_a_id, ComparisonRecord::FILE)?,
                 b: index(&c.strategy_b, &c.strategy_b_id, ComparisonRecord::FILE)?,
-                diff: PairDifference {
-                    mean: c.mean_a_minus_b.0,
-                    ci_low: c.ci95_low.0,
-                    ci_high: c.ci95_high.0,
-                    p50: c.p50_a_minus_b.0,
-                    prob_a_cheaper: c.prob_a_cheaper.0,
-                    prob_tie: c.prob_tie.0,
-                },
+                diff: PairDifference::from(&c),
             });
         }
         let mut mean_se = Vec::new();

@@ -771,6 +771,20 @@ impl CsvFile for ComparisonRecord {
     ];
 }
 
+/// A row of comparison.csv as the verdict reads it: A − B.
+impl From<&ComparisonRecord> for crate::decide::verdict::PairDifference {
+    fn from(c: &ComparisonRecord) -> Self {
+        crate::decide::verdict::PairDifference {
+            mean: c.mean_a_minus_b.0,
+            ci_low: c.ci95_low.0,
+            ci_high: c.ci95_high.0,
+            p50: c.p50_a_minus_b.0,
+            prob_a_cheaper: c.prob_a_cheaper.0,
+            prob_tie: c.prob_tie.0,
+        }
+    }
+}
+
 impl ComparisonRecord {
     /// The row of comparison `c`; `ids` are the strategies' ids in
     /// scenario order.

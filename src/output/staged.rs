@@ -849,10 +849,15 @@ impl StagedDir {
         }
         let tmp = beside(&target, &tmp_name(&name, std::process::id()));
         remove_any(&tmp);
-        std::fs::create_dir(&tmp).with_context(|| {
-            format!("cannot create `{}`; choose a writable --out", tmp.display())
-        })?;
+        // Registered before it exists: a signal between its creation and
+        // its registration would leave it for the next run to remove.
         register(&tmp);
+        if let Err(e) = std::fs::create_dir(&tmp) {
+            unregister(&tmp);
+            return Err(e).with_context(|| {
+                format!("cannot create `{}`; choose a writable --out", tmp.display())
+            });
+        }
         let lock = File::open(&tmp).ok().filter(|f| f.try_lock().is_ok());
         drop(parent_lock);
         Ok(StagedDir {

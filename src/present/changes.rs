@@ -11,9 +11,10 @@ use anyhow::{Context, Result, bail};
 
 use crate::decide::best_by_median;
 use crate::decide::format::{short_money, thousands};
+use crate::decide::verdict::{self, Evidence, Lead, PairDifference};
 use crate::output::manifest::Manifest;
 use crate::output::rundata::RunData;
-use crate::output::schema::{self, SummaryRecord};
+use crate::output::schema::{self, ComparisonRecord, CsvFile, SummaryRecord};
 use crate::present::html::escape;
 use crate::stats::Summary;
 
@@ -32,6 +33,8 @@ pub struct RunFigures {
     pub summary: Vec<Summary>,
     /// The scenario text the run used (its scenario.toml).
     pub scenario_text: String,
+    /// Whom its verdict leads with (from summary.csv and comparison.csv).
+    pub lead: Lead,
 }
 
 impl RunFigures {
@@ -44,6 +47,7 @@ impl RunFigures {
             horizon: data.horizon,
             summary: data.summary.clone(),
             scenario_text: data.scenario_text.clone(),
+            lead: verdict::lead(&crate::present::decision::evidence(data)),
         }
     }
 
@@ -72,6 +76,36 @@ impl RunFigures {
         let path = dir.join("scenario.toml");
         let scenario_text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        // The verdict's lead needs the trial-by-trial comparisons.
+        let mut pairs = Vec::new();
+        if dir.join(ComparisonRecord::FILE).is_file() {
+            manifest.verify_files(dir, &[ComparisonRecord::FILE], remedy)?;
+            let index = |name: &str| {
+                summary
+                    .iter()
+                    .position(|s| s.strategy == name)
+                    .with_context(|| {
+                        format!(
+                            "{}: strategy {name:?} is not in summary.csv",
+                            dir.join(ComparisonRecord::FILE).display()
+                        )
+                    })
+            };
+            for c in schema::read_file::<ComparisonRecord>(dir)? {
+                pairs.push((
+                    index(&c.strategy_a)?,
+                    index(&c.strategy_b)?,
+                    PairDifference::from(&c),
+                ));
+            }
+        }
+        let lead = verdict::lead(&Evidence {
+            summaries: &summary,
+            pairs,
+            trials: manifest.trials,
+            horizon: manifest.horizon_months,
+            target_launch_month: None,
+        });
         Ok(RunFigures {
             label: label.to_string(),
             seed: manifest.seed,
@@ -79,6 +113,7 @@ impl RunFigures {
             horizon: manifest.horizon_months,
             summary,
             scenario_text,
+            lead,
         })
     }
 
@@ -507,9 +542,11 @@ pub fn change_table(runs: &[RunFigures]) -> String {
     out
 }
 
-/// "Lowest median: A (before) → B (after)." when the strategy with the
-/// lowest median differs from the first run's; "Lowest median: still A."
-/// otherwise.
+/// For each run after the first: "Lowest median moved: A (before) → B
+/// (after)." when the strategy with the lowest median differs from the
+/// first run's, "Lowest median: still A." otherwise; then whether the
+/// verdict moved ([`verdict::lead_line`]: whom it leads with, or which two
+/// it calls close).
 pub fn leader_lines(runs: &[RunFigures]) -> Vec<String> {
     let Some((base, rest)) = runs.split_first() else {
         return Vec::new();
@@ -517,9 +554,9 @@ pub fn leader_lines(runs: &[RunFigures]) -> Vec<String> {
     let leader = |r: &RunFigures| r.summary[best_by_median(&r.summary)].strategy.clone();
     let first = leader(base);
     rest.iter()
-        .map(|r| {
+        .flat_map(|r| {
             let l = leader(r);
-            if l == first {
+            let median = if l == first {
                 format!(
                     "Lowest median in {}: still {first}, as in {}.",
                     r.label, base.label
@@ -529,7 +566,11 @@ pub fn leader_lines(runs: &[RunFigures]) -> Vec<String> {
                     "Lowest median moved: {first} in {} → {l} in {}.",
                     base.label, r.label
                 )
-            }
+            };
+            std::iter::once(median).chain(verdict::lead_line(
+                (&base.label, &base.lead),
+                (&r.label, &r.lead),
+            ))
         })
         .collect()
 }
