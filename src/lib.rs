@@ -31,6 +31,10 @@
 //!     arguments -> checked plan -> a pipeline call -> printing. It is not
 //!     part of the library's API.
 
+// Every public item is documented (`cargo doc` shows the library's API);
+// clippy's `-D warnings` in CI makes a missing doc an error.
+#![warn(missing_docs)]
+
 pub mod decide;
 pub mod dist;
 pub mod engine;

@@ -14,10 +14,12 @@ use crate::output::rundata::RunData;
 /// One category's part of a strategy's bar.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
+    /// The category's name.
     pub category: &'static str,
     /// Where the segment starts and ends on the money axis: the sum of the
     /// categories before it, and that plus its mean cost.
     pub start: f64,
+    /// Where it ends.
     pub end: f64,
 }
 

@@ -28,9 +28,13 @@ use crate::stats::analysis::crossovers;
 pub struct CostPoint {
     /// Months since the start (1 = the end of the first month).
     pub end_of_month: u32,
+    /// Mean cumulative cost.
     pub mean: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// Median.
     pub p50: f64,
+    /// 90th percentile.
     pub p90: f64,
 }
 

@@ -3,7 +3,7 @@
 //! Each chart is one function generic over the plotters backend, so it is
 //! written once and rendered both as PNG (1280x720) and as SVG. Styles are
 //! in [`style`]; what every chart shares (title block, legend strip above
-//! the plot, axes) is in [`frame`]. The data behind a chart (bins, bands,
+//! the plot, axes) is in `frame` (internal). The data behind a chart (bins, bands,
 //! bars) comes from a pure function beside it, which the tests check
 //! against the CSV files.
 
@@ -12,8 +12,8 @@ pub mod cdf;
 pub mod compare;
 pub mod cost_over_time;
 pub mod distribution;
-pub mod format;
-pub mod frame;
+pub(crate) mod format;
+pub(crate) mod frame;
 pub mod quality;
 pub mod sensitivity;
 pub mod style;
@@ -38,7 +38,9 @@ use crate::output::rundata::RunData;
 /// Which chart formats to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Formats {
+    /// Write PNG files.
     pub png: bool,
+    /// Write SVG files.
     pub svg: bool,
 }
 
@@ -90,14 +92,23 @@ pub const COMPARE_CHARTS: [&str; 2] = ["compare_cdf", "compare_medians"];
 /// A chart and the data it shows.
 #[derive(Debug, Clone, Copy)]
 pub enum Chart<'a> {
+    /// TCO histograms of a run.
     Distribution(&'a RunData),
+    /// The S-curves of a run.
     Cdf(&'a RunData),
+    /// Cumulative cost by month.
     CostOverTime(&'a RunData),
+    /// Mean cost per category.
     Breakdown(&'a RunData),
+    /// Mean model quality by month.
     Quality(&'a RunData),
+    /// What decides the choice (tornado in dollars).
     Sensitivity(&'a RunData),
+    /// What to learn first (value of information).
     Voi(&'a RunData),
+    /// The S-curves of labelled runs overlaid.
     CompareCdf(&'a [(String, RunData)]),
+    /// The medians of labelled runs side by side.
     CompareMedians(&'a [(String, RunData)]),
     /// A one-key sweep: TCO against the swept value.
     SweepLine(&'a sweep::SweepData),

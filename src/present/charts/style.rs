@@ -51,28 +51,39 @@ pub const PLOT_RIGHT: u32 = 24;
 /// Gap between tick labels and the axis description.
 pub const DESC_GAP: u32 = 10;
 
+/// Font sizes, in pixels: the title,
 pub const TITLE_SIZE: f64 = 31.0;
+/// the run line under it,
 pub const SUBTITLE_SIZE: f64 = 19.0;
+/// axis descriptions,
 pub const AXIS_DESC_SIZE: f64 = 19.0;
+/// tick labels,
 pub const TICK_SIZE: f64 = 17.0;
+/// legend entries,
 pub const LEGEND_SIZE: f64 = 18.0;
+/// the note under the plot,
 pub const NOTE_SIZE: f64 = 16.0;
+/// and labels inside the plot.
 pub const ANNOTATION_SIZE: f64 = 16.0;
 
-/// Width of a legend marker, the gap after it, and the gap between entries.
+/// Width of a legend marker.
 pub const LEGEND_MARKER: i32 = 30;
+/// Gap between a legend marker and its text.
 pub const LEGEND_GAP: i32 = 8;
+/// Gap between legend entries.
 pub const LEGEND_SPACING: i32 = 28;
 
-/// Line widths.
+/// Width of strategy lines.
 pub const LINE_WIDTH: u32 = 3;
 /// How much wider a curve is drawn under another that coincides with it
 /// (per curve above it), so that both stay visible.
 pub const CASING: u32 = 3;
+/// Width of thin lines (guides, band edges, error bars).
 pub const THIN_LINE: u32 = 2;
 /// Opacity of P10-P90 bands and of their edges with up to four strategies;
 /// with more, [`band_alpha`] thins them so that the overlap stays light.
 pub const BAND_ALPHA: f64 = 0.08;
+/// Opacity of a band's edges with up to four strategies.
 pub const BAND_EDGE_ALPHA: f64 = 0.6;
 
 /// Opacity of each band and band edge when `n` strategies overlap.
@@ -81,20 +92,27 @@ pub fn band_alpha(n: usize) -> (f64, f64) {
     (BAND_ALPHA * k, BAND_EDGE_ALPHA * k.sqrt())
 }
 
-/// Text and line colours.
+/// Main text.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Secondary text (run line, notes).
 pub const MUTED: RGBColor = RGBColor(0x5f, 0x5f, 0x5f);
+/// Axis lines.
 pub const AXIS: RGBColor = RGBColor(0x80, 0x80, 0x80);
+/// Grid lines.
 pub const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+/// Guide lines (target launch, crossings).
 pub const GUIDE: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
+/// The background.
 pub const BACKGROUND: RGBColor = RGBColor(0xff, 0xff, 0xff);
-/// Bars of the sensitivity chart: an input that raises the difference, one
-/// that lowers it (greys, so they are not read as strategies).
+/// Bars of the sensitivity chart (greys, so they are not read as
+/// strategies): an input that raises the difference.
 pub const RAISES: RGBColor = RGBColor(0x4a, 0x4a, 0x4a);
+/// A bar of an input that lowers the difference.
 pub const LOWERS: RGBColor = RGBColor(0xb0, 0xb0, 0xb0);
 /// Bars of the value-of-information chart (inputs, not strategies: a
-/// neutral slate) and the mark of the estimator's bias on them.
+/// neutral slate).
 pub const VOI_BAR: RGBColor = RGBColor(0x6b, 0x7a, 0x8f);
+/// The mark of the value-of-information estimator's bias.
 pub const BIAS_MARK: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 
 /// The Okabe-Ito palette, distinct for the common forms of colour
@@ -143,6 +161,7 @@ pub const RUN_DASHES: [Option<(u32, u32)>; 5] = [
     Some((8, 16)),
     Some((2, 12)),
 ];
+/// Bar opacity of each run in a comparison (repeating).
 pub const RUN_ALPHAS: [f64; 4] = [1.0, 0.55, 0.3, 0.75];
 
 /// The dash of the run at `position`.
@@ -155,8 +174,9 @@ pub fn run_alpha(position: usize) -> f64 {
     RUN_ALPHAS[position % RUN_ALPHAS.len()]
 }
 
-/// Dash of the P50 markers and the target-launch line; dots of guides.
+/// Dash of the P50 markers and the target-launch line.
 pub const MARKER_DASH: (u32, u32) = (10, 6);
+/// Dots of guide lines.
 pub const GUIDE_DOTS: (u32, u32) = (2, 6);
 
 /// The text style of the given size and colour in the bundled font.

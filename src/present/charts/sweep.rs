@@ -17,10 +17,13 @@ use crate::stats::Summary;
 pub struct SweepData {
     /// The scenario's name.
     pub name: String,
+    /// Trials at each point.
     pub trials: u64,
+    /// Seed of every point.
     pub seed: u64,
     /// The swept keys and their values (one or two).
     pub keys: Vec<String>,
+    /// The values of each key, in sweep order.
     pub values: Vec<Vec<f64>>,
     /// Strategy names, in scenario order.
     pub strategies: Vec<String>,

@@ -20,11 +20,13 @@ pub const TOP: usize = 12;
 /// One bar of the chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VoiBar {
+    /// The input's key path.
     pub input: String,
     /// EVPPI, dollars.
     pub evppi: f64,
     /// The 95% Monte Carlo interval, clamped at zero.
     pub low: f64,
+    /// High end of the interval.
     pub high: f64,
     /// The estimator's bias (noise floor), dollars.
     pub bias: f64,
