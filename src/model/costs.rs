@@ -172,14 +172,14 @@ impl Costs {
     /// ([`Category::is_lost_value`]), summed in category order.
     #[inline]
     pub fn cash(&self) -> f64 {
-        self.sum_where(|c| !c.is_lost_value())
+        self.sum_of(&CASH)
     }
 
     /// Business value lost: the categories that are lost value (degradation
     /// and delay), summed in category order.
     #[inline]
     pub fn lost_value(&self) -> f64 {
-        self.sum_where(Category::is_lost_value)
+        self.sum_of(&LOST_VALUE)
     }
 
     /// The TCO: the cash plus the lost value, or the cash alone when
@@ -193,17 +193,35 @@ impl Costs {
         }
     }
 
-    /// The sum of the categories `keep` selects, in category order.
+    /// The sum of the categories at `indices` (ascending), in that order.
+    /// The indices are constants, so the sum unrolls into plain additions
+    /// (the TCO is summed every month of every trial).
     #[inline]
-    fn sum_where(&self, keep: impl Fn(Category) -> bool) -> f64 {
-        Category::ALL
-            .iter()
-            .zip(self.0)
-            .filter(|(c, _)| keep(**c))
-            .map(|(_, x)| x)
-            .sum()
+    fn sum_of(&self, indices: &[usize]) -> f64 {
+        indices.iter().map(|i| self.0[*i]).sum()
     }
 }
+
+/// The indices of the categories that are lost value (`lost`) or cash, in
+/// category order; `N` is their number.
+const fn split<const N: usize>(lost: bool) -> [usize; N] {
+    let mut out = [0; N];
+    let (mut i, mut k) = (0, 0);
+    while i < Category::COUNT {
+        if Category::ALL[i].is_lost_value() == lost {
+            out[k] = i;
+            k += 1;
+        }
+        i += 1;
+    }
+    assert!(k == N, "N must be the number of categories of the kind");
+    out
+}
+
+/// The cash categories, in category order.
+const CASH: [usize; 9] = split(false);
+/// The lost-value categories, in category order.
+const LOST_VALUE: [usize; 2] = split(true);
 
 impl Index<Category> for Costs {
     type Output = f64;

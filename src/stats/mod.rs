@@ -63,11 +63,33 @@ fn total_order_key(x: f64) -> u64 {
     ((b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64) ^ (1 << 63)
 }
 
+/// [`total_order_key`] for an `f32`.
+#[inline]
+fn total_order_key_f32(x: f32) -> u32 {
+    let b = x.to_bits() as i32;
+    ((b ^ ((((b >> 31) as u32) >> 1) as i32)) as u32) ^ (1 << 31)
+}
+
 /// The indices of `x` in ascending `total_cmp` order, ties (equal bits) in
 /// index order: the order of sorting the indices by
 /// `x[a].total_cmp(&x[b]).then(a.cmp(&b))`, several times faster (a sort of
 /// plain integer pairs, without an indirect comparison).
 pub fn sorted_order(x: &[f64]) -> Vec<usize> {
+    // Values that are exactly `f32`s (the inputs' draws are stored so) have
+    // the same total order as those `f32`s: key and index then pack into
+    // one integer, the fastest sort of all.
+    if u32::try_from(x.len()).is_ok() && x.iter().all(|v| f64::from(*v as f32) == *v) {
+        let mut keyed: Vec<u64> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| u64::from(total_order_key_f32(*v as f32)) << 32 | i as u64)
+            .collect();
+        keyed.sort_unstable();
+        return keyed
+            .into_iter()
+            .map(|k| (k & 0xffff_ffff) as usize)
+            .collect();
+    }
     let mut keyed: Vec<(u64, usize)> = x
         .iter()
         .enumerate()
@@ -325,9 +347,27 @@ mod tests {
             -f64::NAN,
             1.5,
         ];
-        let mut want: Vec<usize> = (0..x.len()).collect();
-        want.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
-        assert_eq!(sorted_order(&x), want);
+        let want = |x: &[f64]| {
+            let mut want: Vec<usize> = (0..x.len()).collect();
+            want.sort_by(|a, b| x[*a].total_cmp(&x[*b]).then(a.cmp(b)));
+            want
+        };
+        assert_eq!(sorted_order(&x), want(&x));
+        // Values that are all exactly f32s take the packed path.
+        let f32s: Vec<f64> = x
+            .iter()
+            .filter(|v| !v.is_nan() && f64::from(**v as f32) == **v)
+            .chain(&[
+                f64::from(1e-40f32),
+                f64::from(-1e-40f32),
+                f64::from(0.1f32),
+                1.5,
+                -0.0,
+            ])
+            .copied()
+            .collect();
+        assert!(f32s.len() > 10 && f32s.iter().all(|v| f64::from(*v as f32) == *v));
+        assert_eq!(sorted_order(&f32s), want(&f32s));
     }
 
     #[test]
