@@ -337,38 +337,22 @@ pub fn write_run_files(
     timings: &Timings,
 ) -> Result<Vec<Summary>, Failure> {
     let strategies = results.strategies();
-    let ((summaries, bands, a), voi) = timings.time("analysis", || {
-        rayon::join(
-            || {
-                let (summaries, bands) = rayon::join(
-                    || {
-                        timings.time("analysis: summaries", || {
-                            stats::summarize(&results.per_trial(), &results.agg)
-                        })
-                    },
-                    || stats::monthly(&results.agg),
-                );
-                let a = timings.time(
-                    "analysis: comparison, precision, crossover, sensitivity",
-                    || {
-                        output::analysis::analyse(
-                            &results.totals,
-                            &results.inputs,
-                            &summaries,
-                            &bands,
-                            results.agg.horizon,
-                        )
-                    },
-                );
-                (summaries, bands, a)
-            },
-            || {
-                timings.time("analysis: value of information", || {
-                    stats::voi::voi(&results.totals, &results.inputs, manifest.seed)
-                })
-            },
-        )
-    });
+    // inputs.csv needs no analysis: it is written beside the analyses, so
+    // its file writes (serial) overlap their parallel work.
+    let (analyses, inputs_written) = rayon::join(
+        || timings.time("analysis", || analyses(results, manifest.seed, timings)),
+        || {
+            timings.time("writing inputs.csv (beside the analyses)", || {
+                if files.per_trial {
+                    output::csv::write_inputs(dir, &results.inputs, results.plan.first_trial)
+                } else {
+                    Ok(())
+                }
+            })
+        },
+    );
+    inputs_written?;
+    let ((summaries, bands, a), voi) = analyses;
     timings.time("writing CSVs", || {
         output::write_in_parallel(vec![
             Box::new(|| output::csv::write_summary(dir, &summaries)),
@@ -378,13 +362,6 @@ pub fn write_run_files(
             Box::new(|| {
                 std::fs::write(dir.join("scenario.toml"), text)
                     .context("cannot write scenario.toml")
-            }),
-            Box::new(|| {
-                if files.per_trial {
-                    output::csv::write_inputs(dir, &results.inputs, results.plan.first_trial)
-                } else {
-                    Ok(())
-                }
             }),
         ])
     })?;
@@ -400,6 +377,54 @@ pub fn write_run_files(
         timings,
     )?;
     Ok(summaries)
+}
+
+/// Every analysis of a whole run, side by side: the summaries and monthly
+/// bands, then the comparisons, precision, crossovers and sensitivity;
+/// beside them the value of information.
+#[allow(clippy::type_complexity)]
+fn analyses(
+    results: &Results,
+    seed: u64,
+    timings: &Timings,
+) -> (
+    (
+        Vec<Summary>,
+        Vec<stats::MonthBand>,
+        output::analysis::Analysis,
+    ),
+    stats::voi::Voi,
+) {
+    rayon::join(
+        || {
+            let (summaries, bands) = rayon::join(
+                || {
+                    timings.time("analysis: summaries", || {
+                        stats::summarize(&results.per_trial(), &results.agg)
+                    })
+                },
+                || stats::monthly(&results.agg),
+            );
+            let a = timings.time(
+                "analysis: comparison, precision, crossover, sensitivity",
+                || {
+                    output::analysis::analyse(
+                        &results.totals,
+                        &results.inputs,
+                        &summaries,
+                        &bands,
+                        results.agg.horizon,
+                    )
+                },
+            );
+            (summaries, bands, a)
+        },
+        || {
+            timings.time("analysis: value of information", || {
+                stats::voi::voi(&results.totals, &results.inputs, seed)
+            })
+        },
+    )
 }
 
 /// Writes voi.csv: the value of perfect information on each input (see
