@@ -322,8 +322,11 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, RunError> {
     let never = std::sync::atomic::AtomicBool::new(false);
-    run_with_sink(sc, plan, &NoSink, progress, &never)
+    run_with_sink(sc, plan, &NoSink, progress, &never, ALL_INPUTS)
 }
+
+/// For [`run_with_sink`]: keep the input draws of every trial.
+pub const ALL_INPUTS: u64 = u64::MAX;
 
 /// The per-trial figures as they are folded in, before their invariants
 /// are checked.
@@ -337,13 +340,17 @@ struct Collected {
 
 /// Runs `plan`, handing every trial's outcomes to `sink` in trial order.
 /// Stops between waves of chunks (a fraction of a second) once `cancel` is
-/// raised.
+/// raised. The input draws are kept for the trials numbered below
+/// `inputs_kept` only ([`ALL_INPUTS`]: every trial): a run that writes no
+/// inputs.csv needs those of the trials its sensitivity and value of
+/// information read, and no more.
 pub fn run_with_sink<S: TrialSink>(
     sc: &Scenario,
     plan: RunPlan,
     sink: &S,
     progress: &(dyn Fn(u64) + Sync),
     cancel: &std::sync::atomic::AtomicBool,
+    inputs_kept: u64,
 ) -> Result<Results, RunError> {
     let s_count = sc.strategies.len();
     let h = plan.horizon as usize;
@@ -361,7 +368,11 @@ pub fn run_with_sink<S: TrialSink>(
         totals: Vec::with_capacity(plan.trials as usize * s_count),
         cash: Vec::with_capacity(plan.trials as usize * s_count),
         lost_value: Vec::with_capacity(plan.trials as usize * s_count),
-        inputs: Vec::with_capacity(plan.trials as usize * (varying.len() + events.len())),
+        inputs: Vec::with_capacity(
+            plan.trials
+                .min(inputs_kept.saturating_sub(plan.first_trial)) as usize
+                * (varying.len() + events.len()),
+        ),
         agg: Aggregates::new(s_count, h),
     };
     let (start, end) = (plan.first_trial, plan.first_trial + plan.trials);
@@ -395,7 +406,7 @@ pub fn run_with_sink<S: TrialSink>(
             },
             || -> std::io::Result<()> {
                 for out in folding {
-                    fold(&mut res, out, sink)?;
+                    fold(&mut res, out, sink, plan.first_trial, inputs_kept)?;
                 }
                 Ok(())
             },
@@ -411,7 +422,7 @@ pub fn run_with_sink<S: TrialSink>(
         c0 = c1;
     }
     for out in pending {
-        fold(&mut res, out, sink).map_err(RunError::Io)?;
+        fold(&mut res, out, sink, plan.first_trial, inputs_kept).map_err(RunError::Io)?;
     }
     progress(plan.trials);
     let names: Vec<String> = sc.strategies.iter().map(|s| s.name.clone()).collect();
@@ -434,7 +445,19 @@ fn fold<S: TrialSink>(
     res: &mut Collected,
     out: ChunkOut<S::Chunk>,
     sink: &S,
+    first_trial: u64,
+    inputs_kept: u64,
 ) -> std::io::Result<()> {
+    // The trial number of the chunk's first trial, and how many of its
+    // trials keep their input draws.
+    let rows = out.totals.len() / res.agg.strategies.max(1);
+    let first = first_trial + (res.totals.len() / res.agg.strategies.max(1)) as u64;
+    let kept = (inputs_kept.saturating_sub(first) as usize).min(rows);
+    let per_row = if rows == 0 {
+        0
+    } else {
+        out.inputs.len() / rows
+    };
     let agg = &mut res.agg;
     let sm = agg.strategies * agg.horizon;
     agg.trials += (out.totals.len() / agg.strategies.max(1)) as u64;
@@ -450,6 +473,6 @@ fn fold<S: TrialSink>(
     res.totals.extend_from_slice(&out.totals);
     res.cash.extend_from_slice(&out.cash);
     res.lost_value.extend_from_slice(&out.lost_value);
-    res.inputs.extend_from_slice(&out.inputs);
+    res.inputs.extend_from_slice(&out.inputs[..kept * per_row]);
     sink.write_chunk(out.recorded)
 }

@@ -336,3 +336,47 @@ fn a_two_key_sweep_draws_a_heat_map_and_states_the_flips_per_row() {
         svg.contains("engagements.freelancer.hourly_rate") && svg.contains("Lowest median TCO")
     );
 }
+
+/// A run that keeps the input draws of its first trials only (a run that
+/// writes no inputs.csv keeps those sensitivity and value of information
+/// read) keeps exactly those draws, in a single run and across batches,
+/// and every other figure is the same as a run that keeps them all.
+#[test]
+fn a_run_keeps_the_inputs_of_its_first_trials_only_when_asked() {
+    let sc = Scenario::from_toml(PLANTED, "planted.toml").expect("scenario");
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let plan = RunPlan {
+        trials: 1500,
+        ..RunPlan::from_scenario(&sc)
+    };
+    let run = |plan: RunPlan, kept: u64| {
+        engine::run_with_sink(&sc, plan, &engine::NoSink, &|_| {}, &never, kept).expect("runs")
+    };
+    let all = run(plan, engine::ALL_INPUTS);
+    let some = run(plan, 1000);
+    assert_eq!(all.inputs.n_trials(), 1500);
+    assert_eq!(some.inputs.n_trials(), 1000);
+    let k = all.inputs.names().len();
+    assert_eq!(some.inputs.values(), &all.inputs.values()[..1000 * k]);
+    assert_eq!(some.totals.values(), all.totals.values());
+    assert_eq!(some.agg, all.agg);
+    // In batches (as --precision runs them): the cap counts from trial 0.
+    let mut first = run(
+        RunPlan {
+            trials: 600,
+            ..plan
+        },
+        1000,
+    );
+    let second = run(
+        RunPlan {
+            trials: 900,
+            first_trial: 600,
+            ..plan
+        },
+        1000,
+    );
+    assert_eq!(second.inputs.n_trials(), 400);
+    first.append(second).expect("the batches follow each other");
+    assert_eq!(first.inputs.values(), some.inputs.values());
+}
