@@ -453,11 +453,7 @@ fn fold<S: TrialSink>(
     let rows = out.totals.len() / res.agg.strategies.max(1);
     let first = first_trial + (res.totals.len() / res.agg.strategies.max(1)) as u64;
     let kept = (inputs_kept.saturating_sub(first) as usize).min(rows);
-    let per_row = if rows == 0 {
-        0
-    } else {
-        out.inputs.len() / rows
-    };
+    let per_row = out.inputs.len().checked_div(rows).unwrap_or(0);
     let agg = &mut res.agg;
     let sm = agg.strategies * agg.horizon;
     agg.trials += (out.totals.len() / agg.strategies.max(1)) as u64;
