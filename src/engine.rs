@@ -137,8 +137,9 @@ pub trait TrialSink: Sync {
     /// An empty buffer for a chunk of `outcomes` outcomes (trials x
     /// strategies).
     fn start_chunk(&self, outcomes: usize) -> Self::Chunk;
-    /// Records strategy `strategy`'s outcome in trial `trial`.
-    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome);
+    /// Records the outcome of strategy `strategy` (its index in the
+    /// scenario) in trial `trial`.
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: usize, outcome: &Outcome);
     /// Takes a finished chunk; chunks arrive in trial order.
     fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()>;
 }
@@ -151,7 +152,7 @@ impl TrialSink for NoSink {
     #[inline]
     fn start_chunk(&self, _: usize) {}
     #[inline]
-    fn record(&self, _: &mut (), _: u64, _: &str, _: &Outcome) {}
+    fn record(&self, _: &mut (), _: u64, _: usize, _: &Outcome) {}
     fn write_chunk(&self, _: ()) -> std::io::Result<()> {
         Ok(())
     }
@@ -164,7 +165,7 @@ impl<S: TrialSink> TrialSink for Option<S> {
         self.as_ref().map(|s| s.start_chunk(outcomes))
     }
     #[inline]
-    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: usize, outcome: &Outcome) {
         if let (Some(s), Some(c)) = (self, chunk) {
             s.record(c, trial, strategy, outcome);
         }
@@ -264,7 +265,7 @@ fn simulate_chunk<S: TrialSink>(c: Chunk<'_>, sink: &S) -> ChunkOut<S::Chunk> {
                     degradation.add(d);
                 }
             }
-            sink.record(&mut out.recorded, trial, &sc.strategies[s].name, &o);
+            sink.record(&mut out.recorded, trial, s, &o);
         }
     }
     out

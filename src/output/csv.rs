@@ -187,16 +187,12 @@ impl TrialSink for TrialsFile {
         schema::row_buffer(outcomes * 180)
     }
 
-    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: &str, outcome: &Outcome) {
-        // The engine names the strategy; a name it was not created with
-        // (which the engine never passes) gets an empty id.
-        let id = self
-            .strategies
-            .iter()
-            .find(|(name, _)| name == strategy)
-            .map_or("", |(_, id)| id.as_str());
+    fn record(&self, chunk: &mut Self::Chunk, trial: u64, strategy: usize, outcome: &Outcome) {
+        // The file is created with the scenario's strategies, the ones the
+        // engine numbers.
+        let (name, id) = &self.strategies[strategy];
         // Writing into memory cannot fail.
-        let _ = schema::row_bytes(chunk, &TrialRecord::of(trial, strategy, id, outcome));
+        let _ = schema::row_bytes(chunk, &TrialRecord::of(trial, name, id, outcome));
     }
 
     fn write_chunk(&self, chunk: Self::Chunk) -> std::io::Result<()> {
