@@ -186,6 +186,16 @@ fn and_list(names: &[&str]) -> String {
     }
 }
 
+/// " (the same in t%)" when the share of ties shows at the precision
+/// printed, nothing otherwise.
+fn same_share(tie: f64) -> String {
+    if percent(tie) == percent(0.0) {
+        String::new()
+    } else {
+        format!(" (the same in {})", percent(tie))
+    }
+}
+
 /// "costs less than B in p% of trials[, the same in t% and more in q%]":
 /// the shares of the subject against `other`, ties shown when they show.
 fn head_to_head(other: &str, wins: f64, tie: f64, losses: f64) -> String {
@@ -290,11 +300,7 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
              ({na} − {nb}: {}, 95% interval {} to {}) includes zero. {na} has the lower median total, {} against {} over {} months.",
             percent(pa),
             percent(pb),
-            if percent(tie) == percent(0.0) {
-                String::new()
-            } else {
-                format!(" (the same in {})", percent(tie))
-            },
+            same_share(tie),
             short_money(d.mean),
             short_money(d.ci_low),
             short_money(d.ci_high),
@@ -345,11 +351,7 @@ pub fn verdict(e: &Evidence<'_>) -> Vec<String> {
              over {} months), but medians compare the two distributions, not the same trials.",
             if win > 0.5 { "Usually" } else { "More often" },
             percent(win),
-            if percent(tie) == percent(0.0) {
-                String::new()
-            } else {
-                format!(" (the same in {})", percent(tie))
-            },
+            same_share(tie),
             short_money(sm[l].p50),
             short_money(sm[w].p50),
             e.horizon
@@ -430,11 +432,7 @@ pub fn brief(e: &Evidence<'_>) -> Vec<String> {
     let (pa, pb, tie) = (d.prob_a_cheaper, d.prob_b_cheaper(), d.prob_tie);
     let (nw, nl) = (sm[w].strategy.as_str(), sm[l].strategy.as_str());
     let win = dw.prob_a_cheaper;
-    let same = if percent(tie) == percent(0.0) {
-        String::new()
-    } else {
-        format!(" (the same in {})", percent(tie))
-    };
+    let same = same_share(tie);
     let h = e.horizon;
     out.push(if d.close() {
         format!(
