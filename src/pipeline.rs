@@ -370,7 +370,12 @@ pub fn write_run_files(
         },
     );
     inputs_written?;
-    let ((summaries, bands, a), voi) = analyses;
+    let RunAnalyses {
+        summaries,
+        bands,
+        a,
+        voi,
+    } = analyses;
     timings.time("writing CSVs", || {
         output::write_in_parallel(vec![
             Box::new(|| output::csv::write_summary(dir, &summaries)),
@@ -397,23 +402,20 @@ pub fn write_run_files(
     Ok(summaries)
 }
 
+/// What [`analyses`] computes from a run.
+struct RunAnalyses {
+    summaries: Vec<Summary>,
+    bands: Vec<stats::MonthBand>,
+    /// Comparisons, precision, crossovers and sensitivity.
+    a: output::analysis::Analysis,
+    voi: stats::voi::Voi,
+}
+
 /// Every analysis of a whole run, side by side: the summaries and monthly
 /// bands, then the comparisons, precision, crossovers and sensitivity;
 /// beside them the value of information.
-#[allow(clippy::type_complexity)]
-fn analyses(
-    results: &Results,
-    seed: u64,
-    timings: &Timings,
-) -> (
-    (
-        Vec<Summary>,
-        Vec<stats::MonthBand>,
-        output::analysis::Analysis,
-    ),
-    stats::voi::Voi,
-) {
-    rayon::join(
+fn analyses(results: &Results, seed: u64, timings: &Timings) -> RunAnalyses {
+    let ((summaries, bands, a), voi) = rayon::join(
         || {
             let (summaries, bands) = rayon::join(
                 || {
@@ -442,7 +444,13 @@ fn analyses(
                 stats::voi::voi(&results.totals, &results.inputs, seed)
             })
         },
-    )
+    );
+    RunAnalyses {
+        summaries,
+        bands,
+        a,
+        voi,
+    }
 }
 
 /// Writes voi.csv: the value of perfect information on each input (see
