@@ -35,26 +35,22 @@ fn head(kind: &str) -> Map<String, Value> {
 
 /// An amount as the CSV files write it (two decimals).
 fn money(x: f64) -> Value {
-    number(&Money(x).to_string())
+    number(Money::as_written(x))
 }
 
 /// A share as the CSV files write it (six decimals).
 fn prob(x: f64) -> Value {
-    number(&Prob(x).to_string())
+    number(Prob::as_written(x))
 }
 
 /// A percentage as compare.csv writes it.
 fn percent(x: f64) -> Value {
-    number(&Percent(x).to_string())
+    number(Percent::as_written(x))
 }
 
-/// A number written as the CSV writes it, read back as a JSON number (null
-/// when it is not finite).
-fn number(text: &str) -> Value {
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Value::Null, Value::Number)
+/// A JSON number (null when it is not finite).
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
 /// A path as text.
